@@ -1,0 +1,36 @@
+# Builds build/pinit with make and g++ alone; `make test` runs the CMake/CTest suite.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := build
+MUSL_SPECS := /usr/lib/x86_64-linux-musl/musl-gcc.specs
+CXX ?= g++
+SOURCES := $(wildcard src/*.cpp)
+HEADERS := $(wildcard src/*.hpp)
+
+include flags.mk
+
+ifneq ($(wildcard $(MUSL_SPECS)),)
+  GXX_VER := $(shell $(CXX) -dumpversion | cut -d. -f1)
+  LIBC_FLAGS := -specs $(MUSL_SPECS) -isystem /usr/include/c++/$(GXX_VER) \
+    -isystem /usr/include/x86_64-linux-gnu/c++/$(GXX_VER) -D'__GLIBC_PREREQ(a,b)=0'
+else
+  $(warning musl-tools not installed: building against static glibc (much larger binary))
+endif
+
+.PHONY: all test install clean
+all: $(BUILD)/pinit
+
+$(BUILD)/pinit: $(SOURCES) $(HEADERS) Makefile flags.mk
+	@mkdir -p $(BUILD)
+	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT)
+
+test: $(BUILD)/pinit
+	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD)/cmake -j2
+	cd $(BUILD)/cmake && ctest --output-on-failure -j2
+
+install: $(BUILD)/pinit
+	install -D -m 0755 $(BUILD)/pinit $(DESTDIR)$(PREFIX)/bin/pinit
+
+clean:
+	rm -rf $(BUILD)

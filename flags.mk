@@ -1,0 +1,9 @@
+# The flags of the shipping binary, read by both the Makefile and CMakeLists.txt.
+PINIT_VERSION := 0.1.0
+
+# DESIGN.md §7: static, -Oz, no exceptions/RTTI/unwind tables, nothing from libstdc++.
+CXXFLAGS_PINIT := -std=c++20 -Oz -static -fno-pie -no-pie -fno-ident -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables \
+  -fno-threadsafe-statics -ffunction-sections -fdata-sections -Wall -Wextra -Wshadow \
+  -Wmissing-declarations -Werror=switch 
+LDFLAGS_PINIT := -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none \
+  -Wl,-z,common-page-size=64

@@ -1,0 +1,45 @@
+// pinit: a tiny init for containers and namespaces. See DESIGN.md and pinit.1.
+#include <unistd.h>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "result.hpp"
+#include "supervisor.hpp"
+
+#ifndef PINIT_VERSION
+#define PINIT_VERSION "0.0.0-dev"
+#endif
+#ifdef __GLIBC__
+#define PINIT_LIBC "glibc"
+#else
+#define PINIT_LIBC "musl"
+#endif
+
+namespace {
+
+int usage_error(const pinit::ParseError& error) {
+    {
+        auto line = pinit::log::error();
+        line << error.what;
+        if (const char* arg = error.arg_text()) line << " '" << arg << "'";
+        if (error.hint != nullptr) line << ": " << error.hint;
+    }
+    (void)pinit::log::write_all(STDERR_FILENO, "Try 'pinit --help'.\n");
+    return pinit::kExitOwnFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    pinit::ParseResult parsed = pinit::parse_config(argc, argv, environ);
+    if (!parsed.ok()) return usage_error(parsed.error);
+    const pinit::Config& config = parsed.config;
+    pinit::log::set_verbosity(config.verbosity);
+    switch (config.action) {
+    case pinit::Action::help: return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
+    case pinit::Action::version:
+        return pinit::log::write_all(STDOUT_FILENO, "pinit " PINIT_VERSION " (" PINIT_LIBC ", static)\n") ? 0 : 1;
+    case pinit::Action::run: return pinit::supervisor::run(config);
+    }
+    return pinit::kExitOwnFailure;
+}

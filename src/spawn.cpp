@@ -1,0 +1,44 @@
+#include "spawn.hpp"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "result.hpp"
+#include "sigstate.hpp"
+
+namespace pinit {
+
+namespace {
+
+// Runs in the vfork child, on the parent's stack and memory: async-signal-safe calls only, no
+// return, and the only write to shared memory is *exec_errno.
+[[noreturn]] void become_command(char* const argv[], const ChildSetup& setup, volatile int* exec_errno) {
+    // Take the terminal only if pinit's group holds it now: `pinit -- cmd &` from a shell must
+    // not steal the shell's terminal. tcgetpgrp is -1 when stdin is not our terminal.
+    pid_t foreground = tcgetpgrp(STDIN_FILENO);
+    bool owned_terminal = foreground > 0 && foreground == getpgrp();
+    (void)setpgid(0, 0);
+    // SIGTTOU is still blocked here, so tcsetpgrp from the new (background) group succeeds.
+    if (owned_terminal) (void)tcsetpgrp(STDIN_FILENO, getpid());
+    if (setup.caller_ignored_chld) (void)sigstate::set_ignored(SIGCHLD, true, nullptr);
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != setup.parent) _exit(kExitOwnFailure);  // pinit died before the prctl
+    (void)sigstate::set_mask(setup.caller_mask, nullptr);
+    execvp(argv[0], argv);
+    *exec_errno = errno;
+    _exit(kExitNotFound);
+}
+
+}  // namespace
+
+Spawned spawn(char* const argv[], const ChildSetup& setup) {
+    volatile int exec_errno = 0;
+    pid_t pid = vfork();
+    if (pid == 0) become_command(argv, setup, &exec_errno);
+    if (pid < 0) return {-1, errno};
+    return {pid, exec_errno};
+}
+
+}  // namespace pinit

@@ -1,0 +1,79 @@
+// Runs real processes for the integration tests: pipes, bounded waits, and cleanup of anything a
+// test leaves behind (the test binary is a subreaper, so leftovers come back to it).
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace harness {
+
+std::string pinit();                    // the binary under test
+std::string helper(const char* name);  // a program from tests/helpers
+
+using Argv = std::vector<std::string>;
+
+struct Options {
+    std::string input;                         // written to stdin, which is then closed
+    bool keep_stdin_open = false;              // for Process: leave stdin open after input
+    std::optional<std::vector<std::string>> env;  // nullopt: inherit the test's environment
+    std::function<void()> in_child;            // runs in the forked child just before exec
+    bool stdin_null = false;                   // stdin from /dev/null instead of a pipe
+};
+
+// Exit code as a shell reports it: N, or 128+N for death by signal N.
+int code_of(int status);
+
+// A started process with its stdout and stderr collected as they come.
+class Process {
+public:
+    explicit Process(const Argv& argv, const Options& options = {});
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    pid_t pid() const { return pid_; }
+    const std::string& out() const { return out_; }
+    const std::string& err() const { return err_; }
+
+    // Collects output until stdout holds needle (true) or timeout_ms passes (false).
+    bool wait_for_output(std::string_view needle, int timeout_ms);
+    // Collects output until the process exits; its status as code_of(), or -1 after a timeout
+    // (the process is then killed).
+    int wait(int timeout_ms);
+    bool exited() const { return status_.has_value(); }
+    void write_input(std::string_view data);
+    void close_input();
+
+private:
+    void pump(int timeout_ms);  // one poll round
+    bool try_reap();
+
+    pid_t pid_ = -1;
+    int in_ = -1, out_fd_ = -1, err_fd_ = -1;
+    std::string pending_input_;
+    std::string out_, err_;
+    std::optional<int> status_;
+};
+
+struct Result {
+    int code = -1;  // code_of(status), or -1 on timeout
+    std::string out, err;
+};
+
+// Runs argv to completion (killing it after timeout_ms).
+Result run(const Argv& argv, const Options& options = {}, int timeout_ms = 30000);
+
+// Polls cond every few ms until it holds (true) or timeout_ms passes (false).
+bool wait_until(const std::function<bool()>& cond, int timeout_ms);
+
+// Kills and reaps every descendant of the test process; called after each test.
+void kill_leftovers();
+
+std::string read_file(const std::string& path);
+
+}  // namespace harness
