@@ -2,6 +2,8 @@
 
 #include <getopt.h>
 
+#include <csignal>
+
 #include <string_view>
 
 namespace pinit {
@@ -19,28 +21,45 @@ enum Id : int {
     kRemapExit = 'e',
     kWarnReap = 'w',
     kRewrite = 'r',
+    kGrace = 't',
 };
 
-// The one table behind getopt_long and --help; an option takes an argument iff it has arg_name.
+// The one table behind getopt_long, --help and the error messages; an option takes an argument
+// iff it has arg_name, and hint says what a valid argument looks like.
 struct OptionSpec {
     int id;
     const char* long_name;
     const char* arg_name;
     const char* help;
+    const char* hint;
 };
 
+constexpr const char* kSignalHint = "want a signal: TERM, SIGTERM, 15, RTMIN+3";
+
 constexpr OptionSpec kOptions[] = {
-    {kHelp, "help", nullptr, "show this help and exit"},
-    {kVersion, "version", nullptr, "show the version and exit"},
-    {kVerbose, "verbose", nullptr, "log more on stderr (repeat: -vv, -vvv)"},
-    {kSubreaper, "subreaper", nullptr, "accepted for tini; pinit is a subreaper unless PID 1"},
-    {kPdeathsig, "pdeathsig", "SIG", "signal pinit gets when its own parent dies"},
-    {kPgroup, "pgroup", nullptr, "forward signals to the child's process group"},
-    {kRemapExit, "remap-exit", "CODE", "exit 0 when the child exits with CODE (repeatable)"},
-    {kWarnReap, "warn-reap", nullptr, "warn about each reaped process that is not the child"},
-    {kRewrite, "rewrite", "FROM:TO", "forward signal FROM as TO; TO=0 drops it (repeatable)"},
+    {kHelp, "help", nullptr, "show this help and exit", nullptr},
+    {kVersion, "version", nullptr, "show the version and exit", nullptr},
+    {kVerbose, "verbose", nullptr, "log more on stderr (repeat: -vv, -vvv)", "want 0 to 4"},
+    {kSubreaper, "subreaper", nullptr, "accepted for tini; pinit is a subreaper unless PID 1",
+     nullptr},
+    {kPdeathsig, "pdeathsig", "SIG", "signal pinit gets when its own parent dies", kSignalHint},
+    {kPgroup, "pgroup", nullptr, "forward signals to the child's process group", nullptr},
+    {kRemapExit, "remap-exit", "CODE", "exit 0 when the child exits with CODE (repeatable)",
+     "want 0 to 255"},
+    {kWarnReap, "warn-reap", nullptr, "warn about each reaped process that is not the child",
+     nullptr},
+    {kRewrite, "rewrite", "FROM:TO", "forward FROM as TO; TO=0 drops it (repeatable)",
+     "want FROM:TO, two signals (TO may be 0); FROM not KILL, STOP or CHLD"},
+    {kGrace, "grace", "SECS", "TERM first, KILL SECS (e.g. 2.5) later; default 0",
+     "want seconds, e.g. 2 or 0.5"},
 };
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
+
+const OptionSpec* find_option(int id) {
+    for (const OptionSpec& spec : kOptions)
+        if (spec.id == id) return &spec;
+    return nullptr;
+}
 
 // Options that the environment can set too: pinit's name first, then tini's.
 struct EnvAlias {
@@ -53,6 +72,7 @@ constexpr EnvAlias kEnvAliases[] = {
     {kVerbose, "PINIT_VERBOSITY", "TINI_VERBOSITY"},
     {kSubreaper, "PINIT_SUBREAPER", "TINI_SUBREAPER"},
     {kPgroup, "PINIT_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP"},
+    {kGrace, "PINIT_GRACE", nullptr},
 };
 
 using LongOptions = std::array<option, kOptionCount + 1>;
@@ -94,60 +114,68 @@ bool parse_int(std::string_view text, long lo, long hi, long& out) {
     return true;
 }
 
-ParseError fail(const char* what, const char* arg, const char* hint = nullptr) {
-    ParseError error;
-    error.what = what;
-    error.arg = arg;
-    error.hint = hint;
-    return error;
+// Decimal seconds with at most three decimals ("2", "0.5", ".25"), up to a million seconds.
+bool parse_milliseconds(const char* text, std::uint32_t& out) {
+    constexpr unsigned long kMaxMs = 1000000000UL;
+    unsigned long ms = 0;
+    int digits = 0, decimals = -1;  // -1: no '.' seen yet
+    for (const char* c = text; *c != '\0'; ++c) {
+        if (*c == '.' && decimals < 0) {
+            decimals = 0;
+            continue;
+        }
+        if (*c < '0' || *c > '9' || decimals == 3 || ms > kMaxMs) return false;
+        ms = ms * 10 + static_cast<unsigned long>(*c - '0');
+        ++digits;
+        if (decimals >= 0) ++decimals;
+    }
+    for (int scale = decimals < 0 ? 0 : decimals; scale < 3; ++scale) ms *= 10;
+    if (digits == 0 || ms > kMaxMs) return false;
+    out = static_cast<std::uint32_t>(ms);
+    return true;
 }
 
-ParseError parse_rewrite(const char* text, Config& config) {
-    std::string_view spec(text);
-    size_t colon = spec.find(':');
-    if (colon == std::string_view::npos) return fail("invalid rewrite", text, "want FROM:TO");
-    auto from = signals::parse({text, colon});
-    std::string_view to_text(text + colon + 1);
+bool parse_rewrite(const char* spec, Config& config) {
+    size_t colon = std::string_view(spec).find(':');
+    if (colon == std::string_view::npos) return false;
+    auto from = signals::parse({spec, colon});
+    std::string_view to_text(spec + colon + 1);
     auto to = to_text == "0" ? std::optional<int>(0) : signals::parse(to_text);
-    if (!from || !to) return fail("invalid signal in rewrite", text);
-    if (*from == 9 || *from == 19 || *from == 17)
-        return fail("cannot rewrite", text, "KILL, STOP and CHLD are never forwarded");
+    if (!from || !to || *from == SIGKILL || *from == SIGSTOP || *from == SIGCHLD) return false;
     config.rewrite.set(*from, *to);
-    return {};
+    return true;
 }
 
-// Applies one option; value is optarg, or the variable's value when from_env.
-ParseError apply(int id, const char* value, bool from_env, Config& config) {
+// Applies one option; value is optarg, or the variable's value when from_env. False: bad value.
+bool apply(int id, const char* value, bool from_env, Config& config) {
     long number = 0;
     switch (id) {
-    case kHelp: config.action = Action::help; break;
-    case kVersion: config.action = Action::version; break;
-    case kVerbose:
-        if (!from_env) {
-            ++config.verbosity;
-        } else if (parse_int(value, 0, 4, number)) {
+        case kHelp: config.action = Action::help; return true;
+        case kVersion: config.action = Action::version; return true;
+        case kVerbose:
+            if (!from_env) {
+                ++config.verbosity;
+                return true;
+            }
+            if (!parse_int(value, 0, 4, number)) return false;
             config.verbosity = static_cast<int>(number);
-        } else {
-            return fail("invalid verbosity", value, "want 0 to 4");
+            return true;
+        case kSubreaper: return true;  // pinit decides by itself (DESIGN.md §2)
+        case kPgroup: config.pgroup = true; return true;
+        case kWarnReap: config.warn_reap = true; return true;
+        case kPdeathsig: {
+            auto sig = signals::parse(value);
+            config.pdeathsig = sig.value_or(0);
+            return sig.has_value();
         }
-        break;
-    case kSubreaper: break;  // pinit decides by itself (DESIGN.md §2)
-    case kPgroup: config.pgroup = true; break;
-    case kWarnReap: config.warn_reap = true; break;
-    case kPdeathsig:
-        if (auto sig = signals::parse(value))
-            config.pdeathsig = *sig;
-        else
-            return fail("invalid signal", value);
-        break;
-    case kRemapExit:
-        if (!parse_int(value, 0, 255, number)) return fail("invalid exit code", value, "want 0 to 255");
-        config.remap_to_zero[number] = true;
-        break;
-    case kRewrite: return parse_rewrite(value, config);
-    default: return fail("unhandled option", value);
+        case kRemapExit:
+            if (!parse_int(value, 0, 255, number)) return false;
+            config.remap_to_zero[number] = true;
+            return true;
+        case kRewrite: return parse_rewrite(value, config);
+        case kGrace: return parse_milliseconds(value, config.grace_ms);
+        default: return false;
     }
-    return {};
 }
 
 const char* find_env(char* const* envp, const char* name) {
@@ -162,55 +190,50 @@ const char* find_env(char* const* envp, const char* name) {
 }
 
 // A flag variable is on when set to anything but "0" (tini: any value, even empty).
-ParseError apply_environment(char* const* envp, Config& config) {
+bool apply_environment(char* const* envp, Config& config, ParseError& error) {
     for (const EnvAlias& alias : kEnvAliases) {
         const char* name = alias.name;
         const char* value = find_env(envp, name);
         if (value == nullptr) value = find_env(envp, name = alias.tini_name);
         if (value == nullptr) continue;
-        if (alias.id != kVerbose && std::string_view(value) == "0") continue;
-        ParseError error = apply(alias.id, value, true, config);
-        if (error.what != nullptr) return fail("invalid value of", name, error.hint);
+        const OptionSpec* spec = find_option(alias.id);
+        if (alias.id != kVerbose && spec->arg_name == nullptr && std::string_view(value) == "0")
+            continue;
+        if (!apply(alias.id, value, true, config)) {
+            error = {"invalid value", value, name, false, spec->hint};
+            return false;
+        }
     }
-    return {};
+    return true;
 }
 
-void set_option_text(ParseError& error, std::string_view dashes, std::string_view name) {
-    size_t n = 0;
-    for (char c : dashes) error.option[n++] = c;
-    for (char c : name)
-        if (n + 1 < sizeof error.option) error.option[n++] = c;
-}
-
-ParseError unknown_option(char** argv) {
-    ParseError error = fail("unknown option", nullptr);
-    char letter = static_cast<char>(optopt);
-    if (optopt != 0 && optopt <= 0xff)
-        set_option_text(error, "-", {&letter, 1});
-    else
-        error.arg = argv[optind - 1];  // an unknown long option: both libcs step past it
-    return error;
-}
-
-// Named by the option's long form: where optind points after this error differs between libcs.
-ParseError missing_argument() {
-    ParseError error = fail("missing argument for", nullptr);
-    for (const OptionSpec& spec : kOptions)
-        if (spec.id == optopt) set_option_text(error, "--", spec.long_name);
-    return error;
-}
-
-ParseError apply_arguments(int argc, char** argv, Config& config) {
+bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
     optind = 0;  // full reset of getopt's state (glibc and musl), so parsing can repeat
     opterr = 0;  // pinit words the errors itself
     const LongOptions long_options = make_long_options();
     for (;;) {
         int id = getopt_long(argc, argv, kShortOptions.data(), long_options.data(), nullptr);
-        if (id == -1) return {};
-        if (id == '?') return unknown_option(argv);
-        if (id == ':') return missing_argument();
-        ParseError error = apply(id, optarg, false, config);
-        if (error.what != nullptr) return error;
+        if (id == -1) return true;
+        const OptionSpec* spec = find_option(optopt);
+        if (id == '?' && spec == nullptr && optopt != 0) {
+            error = {"unknown option", nullptr,
+                     nullptr,          false,
+                     nullptr,          {'-', static_cast<char>(optopt)}};
+            return false;
+        }
+        if (id == '?') {  // an unknown long option: both libcs step past it
+            error = {"unknown option", argv[optind - 1]};
+            return false;
+        }
+        if (id == ':') {  // where optind points now differs between libcs: name the option
+            error = {"missing argument", nullptr, spec->long_name, true};
+            return false;
+        }
+        if (!apply(id, optarg, false, config)) {
+            spec = find_option(id);
+            error = {"invalid value", optarg, spec->long_name, true, spec->hint};
+            return false;
+        }
     }
 }
 
@@ -218,63 +241,50 @@ ParseError apply_arguments(int argc, char** argv, Config& config) {
 
 ParseResult parse_config(int argc, char** argv, char* const* envp) {
     ParseResult result;
-    result.error = apply_environment(envp, result.config);
-    if (result.error.what != nullptr) return result;
-    result.error = apply_arguments(argc, argv, result.config);
-    if (result.error.what != nullptr) return result;
+    if (!apply_environment(envp, result.config, result.error) ||
+        !apply_arguments(argc, argv, result.config, result.error))
+        return result;
     if (result.config.action == Action::run) {
-        if (optind >= argc) {
-            result.error = fail("missing command", nullptr);
-            return result;
-        }
-        result.config.command = argv + optind;
+        if (optind >= argc)
+            result.error.what = "missing command";
+        else
+            result.config.command = argv + optind;
     }
     return result;
 }
 
-namespace {
-
-void append(char* buf, size_t cap, size_t& len, std::string_view text) {
-    for (char c : text)
-        if (len + 1 < cap) buf[len++] = c;
-    buf[len] = '\0';
-}
-
-void append_option_line(char* buf, size_t cap, size_t& len, const OptionSpec& spec) {
-    constexpr size_t kHelpColumn = 28;
-    size_t start = len;
-    char letter[] = {'-', static_cast<char>(spec.id), ',', ' ', '\0'};
-    append(buf, cap, len, spec.id <= 0xff ? std::string_view(letter) : "    ");
-    append(buf, cap, len, "--");
-    append(buf, cap, len, spec.long_name);
-    if (spec.arg_name != nullptr) {
-        append(buf, cap, len, " ");
-        append(buf, cap, len, spec.arg_name);
-    }
-    do append(buf, cap, len, " ");
-    while (len - start < kHelpColumn - 2);
-    append(buf, cap, len, spec.help);
-    append(buf, cap, len, "\n");
-}
-
-}  // namespace
-
 const char* usage_text() {
+    constexpr int kHelpColumn = 28;
     static char text[2048];
-    size_t len = 0;
-    append(text, sizeof text, len,
-           "Usage: pinit [OPTION]... [--] COMMAND [ARG]...\n"
-           "Run COMMAND as the child of a tiny init: forward every signal to it, reap every\n"
-           "zombie, and exit with its status (128+N if it died of signal N).\n\n");
+    char* p = text;
+    char* const end = text + sizeof text - 1;
+    auto put = [&p, end](const char* piece) {
+        while (*piece != '\0' && p < end) *p++ = *piece++;
+    };
+    put("Usage: pinit [OPTION]... [--] COMMAND [ARG]...\n"
+        "Run COMMAND as the child of a tiny init: forward every signal to it, reap every\n"
+        "zombie, and exit with its status (128+N if it died of signal N).\n\n");
     for (const OptionSpec& spec : kOptions) {
-        append(text, sizeof text, len, "  ");
-        append_option_line(text, sizeof text, len, spec);
+        const char* line = p;
+        char letter[] = {' ', ' ', '-', static_cast<char>(spec.id), ',', ' ', '\0'};
+        put(spec.id <= 0xff ? letter : "      ");
+        put("--");
+        put(spec.long_name);
+        if (spec.arg_name != nullptr) {
+            put(" ");
+            put(spec.arg_name);
+        }
+        do put(" ");
+        while (p - line < kHelpColumn);
+        put(spec.help);
+        put("\n");
     }
-    append(text, sizeof text, len,
-           "\nSignals: TERM, SIGTERM, 15, RTMIN+3, any case. Environment: PINIT_VERBOSITY,\n"
-           "PINIT_SUBREAPER, PINIT_KILL_PROCESS_GROUP, and tini's TINI_* names for them.\n"
-           "Exit: the child's status; 125 pinit failed; 126 COMMAND not executable;\n"
-           "127 COMMAND not found.\n");
+    put("\nSignals: TERM, SIGTERM, 15, RTMIN+3, any case.\n"
+        "Environment: PINIT_VERBOSITY, PINIT_SUBREAPER, PINIT_KILL_PROCESS_GROUP\n"
+        "(or tini's TINI_* names for these three), PINIT_GRACE.\n"
+        "Exit: the child's status; 125 pinit failed; 126 COMMAND not executable;\n"
+        "127 COMMAND not found.\n");
+    *p = '\0';
     return text;
 }
 

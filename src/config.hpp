@@ -12,23 +12,27 @@ enum class Action { run, help, version };
 
 struct Config {
     Action action = Action::run;
-    int verbosity = 1;              // warnings; -v adds one
-    bool pgroup = false;            // -g: forward to the child's process group
-    bool warn_reap = false;         // -w
-    int pdeathsig = 0;              // -p: pinit's own parent-death signal; 0 = none
+    int verbosity = 1;                      // warnings; -v adds one
+    bool pgroup = false;                    // -g: forward to the child's process group
+    bool warn_reap = false;                 // -w
+    int pdeathsig = 0;                      // -p: pinit's own parent-death signal; 0 = none
     std::array<bool, 256> remap_to_zero{};  // -e CODE
-    signals::RewriteTable rewrite;  // -r FROM:TO
-    char** command = nullptr;       // NULL-terminated tail of argv
+    signals::RewriteTable rewrite;          // -r FROM:TO
+    std::uint32_t grace_ms = 0;             // -t: TERM -> KILL grace on shutdown (DESIGN.md §4)
+    char** command = nullptr;               // NULL-terminated tail of argv
 };
 
-// What went wrong, in pieces the caller joins: "<what> '<arg>'[: <hint>]".
+// What went wrong, in pieces the caller joins: "<what>[ '<value>'][ for <subject>][: <hint>]",
+// e.g. "invalid value '256' for --remap-exit: want 0 to 255".
 struct ParseError {
-    const char* what = nullptr;  // nullptr: no error
-    const char* arg = nullptr;
-    const char* hint = nullptr;
-    char option[24] = {};        // "-x" or "--name", built here in place of arg
+    const char* what = nullptr;      // nullptr: no error
+    const char* value = nullptr;     // the word at fault
+    const char* subject = nullptr;   // the option's long name, or the variable's name
+    bool subject_is_option = false;  // print subject as "--name"
+    const char* hint = nullptr;      // what a valid value looks like
+    char short_option[3] = {};       // "-x" when an unknown short option is the word at fault
 
-    const char* arg_text() const { return option[0] ? option : arg; }
+    const char* value_text() const { return short_option[0] ? short_option : value; }
 };
 
 struct [[nodiscard]] ParseResult {

@@ -1,52 +1,78 @@
 #include "log.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
 
 namespace pinit::log {
 
 namespace {
+
 // The one piece of process-wide state in the logger: set once from the Config.
-int g_verbosity = static_cast<int>(Level::warn);
+int g_verbosity = kWarn;
+
+class LineBuffer {
+public:
+    void put(const char* text) {
+        while (*text != '\0' && len_ < kCapacity - 1) buf_[len_++] = *text++;
+    }
+    void put_number(long value) {
+        char digits[24];
+        int i = sizeof digits;
+        digits[--i] = '\0';
+        unsigned long magnitude = value < 0 ? 0UL - static_cast<unsigned long>(value) : value;
+        do digits[--i] = static_cast<char>('0' + magnitude % 10);
+        while ((magnitude /= 10) != 0);
+        if (value < 0) digits[--i] = '-';
+        put(digits + i);
+    }
+    void finish(int fd) {
+        buf_[len_++] = '\n';  // put() always leaves room for it
+        (void)write_all(fd, {buf_, static_cast<size_t>(len_)});
+    }
+
+private:
+    static constexpr int kCapacity = 512;
+    char buf_[kCapacity];
+    int len_ = 0;
+};
+
 }  // namespace
 
-void set_verbosity(int verbosity) { g_verbosity = verbosity; }
+void set_verbosity(int verbosity) {
+    g_verbosity = verbosity;
+}
 
-bool enabled(Level level) { return static_cast<int>(level) <= g_verbosity; }
-
-Line::Line(Level level) : on_(enabled(level)), saved_errno_(errno) { *this << "pinit: "; }
-
-Line::~Line() {
-    if (on_) {
-        buf_[len_++] = '\n';  // operator<< always leaves room for it
-        (void)write_all(STDERR_FILENO, {buf_, static_cast<size_t>(len_)});
+void say(Level level, const char* format, ...) {
+    if (level > g_verbosity) return;
+    int saved_errno = errno;
+    LineBuffer line;
+    line.put("pinit: ");
+    va_list args;
+    va_start(args, format);
+    for (const char* f = format; *f != '\0'; ++f) {
+        char piece[2] = {*f, '\0'};
+        if (*f != '%' || f[1] == '\0') {
+            line.put(piece);
+            continue;
+        }
+        switch (*++f) {
+            case 's': line.put(va_arg(args, const char*)); break;
+            case 'd': line.put_number(va_arg(args, int)); break;
+            case 'm': line.put(errno_text(saved_errno)); break;
+            default: line.put("%"); break;  // "%%"; the compiler rejects any other conversion
+        }
     }
-    errno = saved_errno_;
+    va_end(args);
+    line.finish(STDERR_FILENO);
+    errno = saved_errno;
 }
 
-Line& Line::operator<<(std::string_view text) {
-    if (!on_) return *this;
-    size_t room = kCapacity - 1 - len_;
-    size_t n = text.size() < room ? text.size() : room;
-    std::memcpy(buf_ + len_, text.data(), n);
-    len_ += static_cast<int>(n);
-    return *this;
+const char* errno_text(int err) {
+    return std::strerror(err);
 }
-
-Line& Line::operator<<(long value) {
-    char digits[24];
-    int i = sizeof digits;
-    unsigned long magnitude = value < 0 ? 0UL - static_cast<unsigned long>(value) : value;
-    do {
-        digits[--i] = static_cast<char>('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude != 0);
-    if (value < 0) digits[--i] = '-';
-    return *this << std::string_view(digits + i, sizeof digits - i);
-}
-
-std::string_view errno_text(int err) { return std::strerror(err); }
 
 bool write_all(int fd, std::string_view text) {
     while (!text.empty()) {

@@ -18,12 +18,11 @@
 namespace {
 
 int usage_error(const pinit::ParseError& error) {
-    {
-        auto line = pinit::log::error();
-        line << error.what;
-        if (const char* arg = error.arg_text()) line << " '" << arg << "'";
-        if (error.hint != nullptr) line << ": " << error.hint;
-    }
+    const char* value = error.value_text();
+    pinit::log::say(pinit::log::kError, "%s%s%s%s%s%s%s%s%s", error.what, value ? " '" : "",
+                    value ? value : "", value ? "'" : "", error.subject ? " for " : "",
+                    error.subject_is_option ? "--" : "", error.subject ? error.subject : "",
+                    error.hint ? ": " : "", error.hint ? error.hint : "");
     (void)pinit::log::write_all(STDERR_FILENO, "Try 'pinit --help'.\n");
     return pinit::kExitOwnFailure;
 }
@@ -36,10 +35,14 @@ int main(int argc, char** argv) {
     const pinit::Config& config = parsed.config;
     pinit::log::set_verbosity(config.verbosity);
     switch (config.action) {
-    case pinit::Action::help: return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
-    case pinit::Action::version:
-        return pinit::log::write_all(STDOUT_FILENO, "pinit " PINIT_VERSION " (" PINIT_LIBC ", static)\n") ? 0 : 1;
-    case pinit::Action::run: return pinit::supervisor::run(config);
+        case pinit::Action::help:
+            return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
+        case pinit::Action::version:
+            return pinit::log::write_all(STDOUT_FILENO,
+                                         "pinit " PINIT_VERSION " (" PINIT_LIBC ", static)\n")
+                       ? 0
+                       : 1;
+        case pinit::Action::run: return pinit::supervisor::run(config);
     }
     return pinit::kExitOwnFailure;
 }

@@ -15,7 +15,9 @@ constexpr char kNames[] =
     "PWR\0   SYS\0   ";
 static_assert(sizeof kNames == kNameWidth * kNamedCount + 1);
 
-std::string_view table_name(int sig) { return kNames + sig * kNameWidth; }
+std::string_view table_name(int sig) {
+    return kNames + sig * kNameWidth;
+}
 
 struct Alias {
     std::string_view name;
@@ -23,7 +25,9 @@ struct Alias {
 };
 constexpr std::array<Alias, 4> kAliases = {{{"IOT", 6}, {"CLD", 17}, {"POLL", 29}, {"UNUSED", 31}}};
 
-char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper(char c) {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 bool equal_nocase(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;

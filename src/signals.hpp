@@ -17,7 +17,9 @@ inline constexpr int kRtMax = kMax;
 
 // A signal set as the kernel's rt_sigprocmask and signalfd4 see it: bit (sig - 1).
 using Mask = std::uint64_t;
-constexpr Mask bit(int sig) { return Mask{1} << (sig - 1); }
+constexpr Mask bit(int sig) {
+    return Mask{1} << (sig - 1);
+}
 
 // Every signal pinit may block: all but KILL and STOP. Faults the kernel raises in pinit itself
 // (SEGV, BUS, ...) still kill it while blocked (force_sig), so only a kill(2) of one is forwarded.

@@ -14,7 +14,8 @@ namespace {
 
 // Runs in the vfork child, on the parent's stack and memory: async-signal-safe calls only, no
 // return, and the only write to shared memory is *exec_errno.
-[[noreturn]] void become_command(char* const argv[], const ChildSetup& setup, volatile int* exec_errno) {
+[[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
+                                 volatile int* exec_errno) {
     // Take the terminal only if pinit's group holds it now: `pinit -- cmd &` from a shell must
     // not steal the shell's terminal. tcgetpgrp is -1 when stdin is not our terminal.
     pid_t foreground = tcgetpgrp(STDIN_FILENO);

@@ -9,14 +9,14 @@ namespace pinit {
 
 // What the child must get back from the caller of pinit (DESIGN.md §2).
 struct ChildSetup {
-    signals::Mask caller_mask = 0;  // the signal mask pinit was started with
+    signals::Mask caller_mask = 0;     // the signal mask pinit was started with
     bool caller_ignored_chld = false;  // pinit resets SIGCHLD to default for itself
     pid_t parent = 0;                  // pinit's pid, to re-check after PR_SET_PDEATHSIG
 };
 
 struct Spawned {
-    pid_t pid = -1;     // -1: vfork failed, errno in err
-    int err = 0;        // vfork's errno, or the errno of a failed exec (the child has exited)
+    pid_t pid = -1;  // -1: vfork failed, errno in err
+    int err = 0;     // vfork's errno, or the errno of a failed exec (the child has exited)
     bool exec_failed() const { return pid > 0 && err != 0; }
 };
 

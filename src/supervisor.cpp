@@ -7,9 +7,9 @@
 
 #include <csignal>
 
-#include "fd.hpp"
 #include "log.hpp"
 #include "result.hpp"
+#include "shutdown.hpp"
 #include "sigstate.hpp"
 #include "spawn.hpp"
 
@@ -21,7 +21,7 @@ namespace {
 struct SignalState {
     signals::Mask caller_mask = 0;
     bool caller_ignored_chld = false;
-    Fd fd;  // signalfd for every blockable signal
+    int fd = -1;  // signalfd for every blockable signal; open until pinit exits
 };
 
 // Blocks every signal pinit may block and reads them all from one signalfd; SIGCHLD goes back to
@@ -33,7 +33,7 @@ Result take_over_signals(SignalState& state) {
         return Result::from_errno("reset SIGCHLD");
     int fd = sigstate::open_signalfd(signals::kBlockable);
     if (fd < 0) return Result::from_errno("signalfd");
-    state.fd.reset(fd);
+    state.fd = fd;
     return Result::success();
 }
 
@@ -41,8 +41,7 @@ Result take_over_signals(SignalState& state) {
 // go to some other reaper, so claim them. tini asks for -s and warns instead (tini#141).
 void become_subreaper() {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-        log::warn() << "cannot become a subreaper (" << log::errno_text(errno)
-                    << "); orphans go to the real init";
+        log::say(log::kWarn, "cannot become a subreaper (%m); orphans go to the real init");
 }
 
 int exit_code_of(int status, const Config& config) {
@@ -50,29 +49,39 @@ int exit_code_of(int status, const Config& config) {
     return config.remap_to_zero[code & 0xff] ? 0 : code;
 }
 
+bool is_terminating(int sig) {
+    return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+}
+
 class Supervisor {
 public:
-    Supervisor(const Config& config, SignalState& state, pid_t self, pid_t child)
-        : config_(config), state_(state), self_(self), child_(child) {}
+    Supervisor(const Config& config, const SignalState& state, pid_t self, pid_t child)
+        : config_(config),
+          state_(state),
+          self_(self),
+          child_(child),
+          cascade_(self, config.grace_ms) {}
 
     // From here on pinit must not die: every failure is a warning and the loop goes on.
     int loop() {
-        while (child_alive_) {
+        while (child_alive_ || (children_left_ && !cascade_.gave_up())) {
             signalfd_siginfo infos[8];
-            ssize_t n = read(state_.fd.get(), infos, sizeof infos);
+            ssize_t n = read(state_.fd, infos, sizeof infos);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return lost_signalfd();
             for (ssize_t i = 0; i < n / static_cast<ssize_t>(sizeof infos[0]); ++i)
-                handle(static_cast<int>(infos[i].ssi_signo));
+                handle(infos[i]);
         }
-        reap_all();  // whatever else is already dead
         return exit_code_of(child_status_, config_);
     }
 
 private:
-    void handle(int sig) {
+    void handle(const signalfd_siginfo& info) {
+        int sig = static_cast<int>(info.ssi_signo);
         if (sig == SIGCHLD)
             reap_all();
+        else if (shutdown::is_timer_signal(sig, info.ssi_code))
+            cascade_.on_timer();
         else
             forward(sig);
     }
@@ -81,68 +90,76 @@ private:
         int to = config_.rewrite.map(sig);
         if (to == 0 || !child_alive_) return;
         pid_t target = config_.pgroup ? -child_ : child_;
-        log::debug() << "forward " << signals::name(sig).view() << " as " << signals::name(to).view()
-                     << " to " << target;
+        log::say(log::kDebug, "forward %s as %s to %d", signals::name(sig).text,
+                 signals::name(to).text, target);
         if (kill(target, to) < 0 && errno != ESRCH)
-            log::warn() << "forward signal " << to << " to " << target << ": " << log::errno_text(errno);
+            log::say(log::kWarn, "forward signal %d to %d: %m", to, target);
+        if (is_terminating(to)) cascade_.arm_grace();
     }
 
     // One SIGCHLD may stand for many exits (they coalesce): reap until nothing is left.
     void reap_all() {
+        bool main_exited = false;
         for (;;) {
             int status = 0;
             pid_t pid = waitpid(-1, &status, WNOHANG | WUNTRACED);
-            if (pid <= 0) return;  // 0: all reaped for now; -1 ECHILD: no children at all
+            children_left_ = pid >= 0;  // -1 is ECHILD: pinit has no children at all
+            if (pid <= 0) break;
             if (pid != child_) {
                 if (WIFSTOPPED(status)) continue;
-                if (config_.warn_reap) log::warn() << "reaped zombie " << pid;
+                if (config_.warn_reap) log::say(log::kWarn, "reaped zombie %d", pid);
             } else if (WIFSTOPPED(status)) {
                 follow_child_stop();
             } else {
                 child_alive_ = false;
                 child_status_ = status;
-                log_child_exit(status);
+                main_exited = true;
             }
         }
+        if (main_exited) on_main_child_exit();
+    }
+
+    void on_main_child_exit() {
+        if (WIFSIGNALED(child_status_))
+            log::say(log::kInfo, "main child killed by %s",
+                     signals::name(WTERMSIG(child_status_)).text);
+        else
+            log::say(log::kInfo, "main child exited %d", WEXITSTATUS(child_status_));
+        if (children_left_) cascade_.start();
     }
 
     // Ctrl-Z stopped the command in a terminal: stop pinit too, so the calling shell sees its job
     // stopped; on `fg` hand the terminal back and continue the command. As PID 1 pinit never stops.
     void follow_child_stop() {
         if (self_ == 1 || tcgetpgrp(STDIN_FILENO) != child_) return;
-        log::debug() << "child stopped; stopping pinit for the shell";
+        log::say(log::kDebug, "child stopped; stopping pinit for the shell");
         (void)kill(self_, SIGSTOP);
         if (tcgetpgrp(STDIN_FILENO) == getpgrp()) (void)tcsetpgrp(STDIN_FILENO, child_);
         (void)kill(-child_, SIGCONT);
     }
 
-    void log_child_exit(int status) {
-        if (WIFSIGNALED(status))
-            log::info() << "child " << child_ << " killed by " << signals::name(WTERMSIG(status)).view();
-        else
-            log::info() << "child " << child_ << " exited " << WEXITSTATUS(status);
-    }
-
     int lost_signalfd() {
-        log::error() << "read signalfd: " << log::errno_text(errno);
+        log::say(log::kError, "read signalfd: %m");
         (void)kill(child_, SIGKILL);
         return kExitOwnFailure;
     }
 
     const Config& config_;
-    SignalState& state_;
+    const SignalState& state_;
     pid_t self_;
     pid_t child_;
+    shutdown::Cascade cascade_;
     bool child_alive_ = true;
+    bool children_left_ = true;
     int child_status_ = 0;
 };
 
 int report_exec_failure(const char* command, int err) {
     if (err == ENOENT) {
-        log::error() << command << ": command not found";
+        log::say(log::kError, "%s: command not found", command);
         return kExitNotFound;
     }
-    log::error() << "cannot execute " << command << ": " << log::errno_text(err);
+    log::say(log::kError, "cannot execute %s: %s", command, log::errno_text(err));
     return kExitCannotExec;
 }
 
@@ -151,27 +168,27 @@ int report_exec_failure(const char* command, int err) {
 int run(const Config& config) {
     SignalState state;
     if (Result r = take_over_signals(state); !r.ok()) {
-        log::error() << r.step << ": " << log::errno_text(r.err);
+        log::say(log::kError, "%s: %s", r.step, log::errno_text(r.err));
         return kExitOwnFailure;
     }
     pid_t self = getpid();
     if (self != 1) become_subreaper();
     if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
-        log::warn() << "set parent-death signal: " << log::errno_text(errno);
+        log::say(log::kWarn, "set parent-death signal: %m");
 
     Spawned child = spawn(config.command, {state.caller_mask, state.caller_ignored_chld, self});
     if (child.pid < 0) {
-        log::error() << "vfork: " << log::errno_text(child.err);
+        log::say(log::kError, "vfork: %s", log::errno_text(child.err));
         return kExitOwnFailure;
     }
     if (child.exec_failed()) {
         (void)waitpid(child.pid, nullptr, 0);
         return report_exec_failure(config.command[0], child.err);
     }
-    log::info() << "started child " << child.pid << ": " << config.command[0];
+    log::say(log::kInfo, "started child %d: %s", child.pid, config.command[0]);
     // The supervisor must not pin the caller's cwd (a mount could never be unmounted); the child
     // has already exec'd with its own.
-    if (chdir("/") < 0) log::warn() << "chdir /: " << log::errno_text(errno);
+    if (chdir("/") < 0) log::say(log::kWarn, "chdir /: %m");
     return Supervisor(config, state, self, child.pid).loop();
 }
 

@@ -57,8 +57,9 @@ TEST(ChildState, ChildInheritsExactlyThePinitsInheritedFds) {
 }
 
 TEST(ChildState, ArgvAndEnvironmentArriveByteExact) {
-    std::vector<std::string> args = {"", "two words", "line\nbreak", "\xff\xfe invalid utf-8",
-                                     "-v", "--help", "--", "*", "$HOME"};
+    std::vector<std::string> args = {"",     "two words", "line\nbreak", "\xff\xfe invalid utf-8",
+                                     "-v",   "--help",    "--",          "*",
+                                     "$HOME"};
     std::vector<std::string> env = {"EMPTY=", "NL=a\nb", "BIN=\x01\xff", "PINIT_X=1", "=odd"};
     harness::Argv argv = {pinit(), helper("argdump")};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -95,15 +96,16 @@ TEST(ChildState, SigkillOfPinitKillsTheChild) {
     EXPECT_EQ(pinit_process.wait(kEventMs), 128 + SIGKILL);
     // The orphaned child comes back to this test process (a subreaper): wait for its death.
     int status = 0;
-    bool died = harness::wait_until([&] { return waitpid(child, &status, WNOHANG) == child; }, kEventMs);
+    bool died =
+        harness::wait_until([&] { return waitpid(child, &status, WNOHANG) == child; }, kEventMs);
     ASSERT_TRUE(died);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
 TEST(ChildState, PdeathsigOptionSignalsPinitWhenItsParentDies) {
     // sh starts `pinit -p USR1` and exits when told; pinit then gets USR1 and forwards it.
-    std::string script = pinit() + " -p SIGUSR1 -- " + helper("sigrecorder") +
-                         " 10 </dev/null & read line; exit 0";
+    std::string script =
+        pinit() + " -p SIGUSR1 -- " + helper("sigrecorder") + " 10 </dev/null & read line; exit 0";
     Process parent({"/bin/sh", "-c", script}, {.keep_stdin_open = true});
     ASSERT_TRUE(parent.wait_for_output("ready", kEventMs)) << parent.err();
     parent.write_input("go\n");
@@ -136,7 +138,8 @@ TEST(ChildState, InATerminalTheChildIsForegroundAndCtrlCGives130) {
     EXPECT_TRUE(read_until("read: hello")) << screen;
     ASSERT_EQ(write(master, "\x03", 1), 1);
     int status = 0;
-    bool exited = harness::wait_until([&] { return waitpid(pid, &status, WNOHANG) == pid; }, kEventMs);
+    bool exited =
+        harness::wait_until([&] { return waitpid(pid, &status, WNOHANG) == pid; }, kEventMs);
     close(master);
     ASSERT_TRUE(exited);
     EXPECT_EQ(harness::code_of(status), 130);

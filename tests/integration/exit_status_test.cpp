@@ -18,7 +18,8 @@ constexpr int kTimeoutMs = 30000;
 
 TEST(ExitStatus, EveryChildExitCodeFrom0To255PassesThrough) {
     for (int code = 0; code <= 255; ++code) {
-        auto result = run({pinit(), "/bin/sh", "-c", "exit " + std::to_string(code)}, {}, kTimeoutMs);
+        auto result =
+            run({pinit(), "/bin/sh", "-c", "exit " + std::to_string(code)}, {}, kTimeoutMs);
         ASSERT_EQ(result.code, code);
         ASSERT_EQ(result.err, "");
     }
@@ -26,7 +27,8 @@ TEST(ExitStatus, EveryChildExitCodeFrom0To255PassesThrough) {
 
 TEST(ExitStatus, ChildKilledBySignalGives128PlusN) {
     for (int sig : {SIGTERM, SIGKILL, SIGSEGV, SIGINT, SIGHUP, SIGUSR1}) {
-        auto result = run({pinit(), "--", harness::helper("raise"), std::to_string(sig)}, {}, kTimeoutMs);
+        auto result =
+            run({pinit(), "--", harness::helper("raise"), std::to_string(sig)}, {}, kTimeoutMs);
         EXPECT_EQ(result.code, 128 + sig) << "signal " << sig;
     }
 }
@@ -80,12 +82,19 @@ void expect_usage_error(const harness::Argv& argv, const std::string& first_line
 TEST(ExitStatus, BadUsageGives125WithOneLineAndAHint) {
     expect_usage_error({pinit(), "--bogus", "true"}, "pinit: unknown option '--bogus'");
     expect_usage_error({pinit(), "-x", "true"}, "pinit: unknown option '-x'");
-    expect_usage_error({pinit(), "-p", "NOSIG", "true"}, "pinit: invalid signal 'NOSIG'");
-    expect_usage_error({pinit(), "-e", "256", "true"}, "pinit: invalid exit code '256': want 0 to 255");
-    expect_usage_error({pinit(), "-r", "TERM", "true"}, "pinit: invalid rewrite 'TERM': want FROM:TO");
+    expect_usage_error({pinit(), "-p", "NOSIG", "true"},
+                       "pinit: invalid value 'NOSIG' for --pdeathsig: want a signal: TERM, "
+                       "SIGTERM, 15, RTMIN+3");
+    expect_usage_error({pinit(), "-e", "256", "true"},
+                       "pinit: invalid value '256' for --remap-exit: want 0 to 255");
+    expect_usage_error({pinit(), "-r", "TERM", "true"},
+                       "pinit: invalid value 'TERM' for --rewrite: want FROM:TO, two signals (TO "
+                       "may be 0); FROM not KILL, STOP or CHLD");
+    expect_usage_error({pinit(), "--grace=soon", "true"},
+                       "pinit: invalid value 'soon' for --grace: want seconds, e.g. 2 or 0.5");
     expect_usage_error({pinit()}, "pinit: missing command");
     expect_usage_error({pinit(), "-v", "--"}, "pinit: missing command");
-    expect_usage_error({pinit(), "-p"}, "pinit: missing argument for '--pdeathsig'");
+    expect_usage_error({pinit(), "-p"}, "pinit: missing argument for --pdeathsig");
 }
 
 TEST(ExitStatus, HelpAndVersionGoToStdoutAndExit0) {

@@ -4,6 +4,7 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +20,12 @@
 
 namespace harness {
 
-std::string pinit() { return PINIT_BIN; }
-std::string helper(const char* name) { return std::string(HELPER_DIR) + "/" + name; }
+std::string pinit() {
+    return PINIT_BIN;
+}
+std::string helper(const char* name) {
+    return std::string(HELPER_DIR) + "/" + name;
+}
 
 int code_of(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -50,7 +55,8 @@ int remaining_ms(Clock::time_point deadline) {
     args.push_back(nullptr);
     if (options.env) {
         std::vector<char*> env;
-        for (const std::string& entry : *options.env) env.push_back(const_cast<char*>(entry.c_str()));
+        for (const std::string& entry : *options.env)
+            env.push_back(const_cast<char*>(entry.c_str()));
         env.push_back(nullptr);
         execve(args[0], args.data(), env.data());
     } else {
@@ -195,6 +201,59 @@ std::string read_file(const std::string& path) {
     std::stringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
+}
+
+namespace {
+
+std::string pids_cgroup_root() {
+    for (const char* root : {"/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup"})
+        if (access((std::string(root) + "/cgroup.procs").c_str(), W_OK) == 0) return root;
+    return "";
+}
+
+}  // namespace
+
+PidsCgroup::PidsCgroup() {
+    static int serial = 0;
+    std::string root = pids_cgroup_root();
+    if (root.empty()) return;
+    std::string path =
+        root + "/pinit-test-" + std::to_string(getpid()) + "-" + std::to_string(++serial);
+    if (mkdir(path.c_str(), 0755) == 0) path_ = path;
+}
+
+PidsCgroup::~PidsCgroup() {
+    if (!valid()) return;
+    wait_until(
+        [this] {
+            std::istringstream procs(read_file(path_ + "/cgroup.procs"));
+            bool empty = true;
+            for (pid_t pid; procs >> pid; empty = false) kill(pid, SIGKILL);
+            kill_leftovers();  // reap the ones that were this process's children
+            return empty;
+        },
+        30000);
+    rmdir(path_.c_str());
+}
+
+std::function<void()> PidsCgroup::join() const {
+    std::string procs = path_ + "/cgroup.procs";
+    return [procs] {
+        int fd = open(procs.c_str(), O_WRONLY);
+        if (fd < 0 || write(fd, "0", 1) != 1) _exit(125);
+        close(fd);
+    };
+}
+
+int PidsCgroup::count() const {
+    std::istringstream procs(read_file(path_ + "/cgroup.procs"));
+    int count = 0;
+    for (pid_t pid; procs >> pid;) ++count;
+    return count;
+}
+
+void PidsCgroup::set_max(int pids) const {
+    std::ofstream(path_ + "/pids.max") << pids;
 }
 
 namespace {

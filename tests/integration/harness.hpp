@@ -12,17 +12,17 @@
 
 namespace harness {
 
-std::string pinit();                    // the binary under test
+std::string pinit();                   // the binary under test
 std::string helper(const char* name);  // a program from tests/helpers
 
 using Argv = std::vector<std::string>;
 
 struct Options {
-    std::string input;                         // written to stdin, which is then closed
-    bool keep_stdin_open = false;              // for Process: leave stdin open after input
+    std::string input;                            // written to stdin, which is then closed
+    bool keep_stdin_open = false;                 // for Process: leave stdin open after input
     std::optional<std::vector<std::string>> env;  // nullopt: inherit the test's environment
-    std::function<void()> in_child;            // runs in the forked child just before exec
-    bool stdin_null = false;                   // stdin from /dev/null instead of a pipe
+    std::function<void()> in_child;               // runs in the forked child just before exec
+    bool stdin_null = false;                      // stdin from /dev/null instead of a pipe
 };
 
 // Exit code as a shell reports it: N, or 128+N for death by signal N.
@@ -75,5 +75,23 @@ bool wait_until(const std::function<bool()>& cond, int timeout_ms);
 void kill_leftovers();
 
 std::string read_file(const std::string& path);
+
+// A throw-away pids cgroup (v1 pids controller, or cgroup2): the processes a test puts in it,
+// and all they fork, are counted there, and whatever is left is killed when it goes away.
+class PidsCgroup {
+public:
+    PidsCgroup();
+    ~PidsCgroup();
+    PidsCgroup(const PidsCgroup&) = delete;
+    PidsCgroup& operator=(const PidsCgroup&) = delete;
+
+    bool valid() const { return !path_.empty(); }
+    std::function<void()> join() const;  // for Options::in_child: moves the child in
+    int count() const;                   // live processes in it now
+    void set_max(int pids) const;        // a fork bomb guard (v1 pids.max)
+
+private:
+    std::string path_;
+};
 
 }  // namespace harness

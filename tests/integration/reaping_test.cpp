@@ -26,7 +26,8 @@ TEST(Reaping, OrphanStormAsSubreaperLeavesNoZombies) {
 }
 
 TEST(Reaping, WarnReapNamesEachReapedOrphan) {
-    auto result = run({pinit(), "-w", "--", "sh", "-c", "sh -c 'true' & exec sleep 0.2"}, {}, 30000);
+    auto result =
+        run({pinit(), "-w", "--", "sh", "-c", "sh -c 'true' & exec sleep 0.2"}, {}, 30000);
     EXPECT_EQ(result.code, 0);
     EXPECT_NE(result.err.find("pinit: reaped zombie "), std::string::npos) << result.err;
 }

@@ -18,7 +18,9 @@ constexpr int kEventMs = 15000;  // generous: the machines are shared and slow
 constexpr int kRtMin = 34, kRtMax = 64;
 constexpr int kExitSignal = SIGUSR2;  // the recorder exits 0 after it
 
-std::string line(int sig) { return "\n" + std::to_string(sig) + "\n"; }
+std::string line(int sig) {
+    return "\n" + std::to_string(sig) + "\n";
+}
 
 // pinit [options] -- sigrecorder USR2, started and ready.
 struct Recorded : Process {
@@ -28,7 +30,8 @@ struct Recorded : Process {
     }
     static harness::Argv with_recorder(harness::Argv argv) {
         argv.insert(argv.begin(), pinit());
-        argv.insert(argv.end(), {"--", harness::helper("sigrecorder"), std::to_string(kExitSignal)});
+        argv.insert(argv.end(),
+                    {"--", harness::helper("sigrecorder"), std::to_string(kExitSignal)});
         return argv;
     }
     void send(int sig) { ASSERT_EQ(kill(pid(), sig), 0); }
@@ -92,16 +95,22 @@ TEST(Signals, ABurstOfMixedSignalsArrivesWithoutCrashingPinit) {
 
 // The child is a shell that ignores USR1 and, on USR2, passes USR2 on to its own child, a
 // recorder in the same process group. pinit forwards in order, so when the recorder reports
-// USR2, a USR1 sent to the group before it would already be recorded.
+// USR2, a USR1 sent to the group before it would already be recorded. The shell says "armed"
+// once its traps and $r are set, the recorder "ready" once its handlers are.
 std::string group_script() {
-    return "trap '' USR1; " + harness::helper("sigrecorder") + " 12 & r=$!; trap 'kill -USR2 $r' USR2; "
-           "while kill -0 $r 2>/dev/null; do wait $r; done";
+    return "trap '' USR1; trap 'kill -USR2 $r' USR2; " + harness::helper("sigrecorder") +
+           " 12 & r=$!; echo armed; while kill -0 $r 2>/dev/null; do wait $r; done; exit 0";
+}
+
+void wait_until_armed(Process& child) {
+    ASSERT_TRUE(child.wait_for_output("ready", kEventMs)) << child.err();
+    ASSERT_TRUE(child.wait_for_output("armed", kEventMs)) << child.err();
 }
 
 TEST(Signals, PgroupForwardsToTheWholeProcessGroup) {
     for (const char* flag : {"-g", "--pgroup"}) {
         Process child({pinit(), flag, "sh", "-c", group_script()}, {.stdin_null = true});
-        ASSERT_TRUE(child.wait_for_output("ready", kEventMs));
+        wait_until_armed(child);
         kill(child.pid(), SIGUSR1);
         EXPECT_TRUE(child.wait_for_output(line(SIGUSR1), kEventMs)) << child.out();
         kill(child.pid(), SIGUSR2);
@@ -111,7 +120,7 @@ TEST(Signals, PgroupForwardsToTheWholeProcessGroup) {
 
 TEST(Signals, WithoutPgroupOnlyTheChildGetsTheSignal) {
     Process child({pinit(), "sh", "-c", group_script()}, {.stdin_null = true});
-    ASSERT_TRUE(child.wait_for_output("ready", kEventMs));
+    wait_until_armed(child);
     kill(child.pid(), SIGUSR1);
     kill(child.pid(), SIGUSR2);
     EXPECT_TRUE(child.wait_for_output(line(SIGUSR2), kEventMs));
@@ -122,7 +131,7 @@ TEST(Signals, WithoutPgroupOnlyTheChildGetsTheSignal) {
 TEST(Signals, PgroupFromTiniEnvironmentVariable) {
     std::vector<std::string> env = {"TINI_KILL_PROCESS_GROUP=1", "PATH=/usr/bin:/bin"};
     Process child({pinit(), "sh", "-c", group_script()}, {.env = env, .stdin_null = true});
-    ASSERT_TRUE(child.wait_for_output("ready", kEventMs));
+    wait_until_armed(child);
     kill(child.pid(), SIGUSR1);
     EXPECT_TRUE(child.wait_for_output(line(SIGUSR1), kEventMs)) << child.out();
     kill(child.pid(), SIGUSR2);

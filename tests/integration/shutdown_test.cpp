@@ -1,0 +1,179 @@
+// The shutdown cascade: TERM, grace, KILL for whatever the main child leaves behind, as PID 1
+// and as a subreaper; counted through a throw-away pids cgroup.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+
+using harness::helper;
+using harness::pinit;
+using harness::Process;
+
+namespace {
+
+constexpr int kEventMs = 20000;
+using Clock = std::chrono::steady_clock;
+
+long ms_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char templ[] = "/tmp/pinit-markers-XXXXXX";
+        path = mkdtemp(templ);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    int files() const {
+        int n = 0;
+        for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator(path)) ++n;
+        return n;
+    }
+};
+
+// Runs argv as pinit's caller would, inside a fresh pids cgroup; returns pinit's exit code.
+struct InCgroup {
+    harness::PidsCgroup cgroup;
+    harness::Result result;
+    long elapsed_ms = 0;
+
+    void run(const harness::Argv& argv) {
+        ASSERT_TRUE(cgroup.valid()) << "no writable pids cgroup";
+        cgroup.set_max(4000);
+        auto start = Clock::now();
+        result = harness::run(argv, {.in_child = cgroup.join()}, 60000);
+        elapsed_ms = ms_since(start);
+    }
+};
+
+harness::Argv as_pid1(harness::Argv argv) {
+    argv.insert(argv.begin(), {"/usr/bin/unshare", "--fork", "--pid", "--mount-proc"});
+    return argv;
+}
+
+TEST(Shutdown, AsPid1LingeringProcessesGetTermAndTheirWorkIsDone) {
+    TempDir markers;
+    InCgroup run;
+    run.run(as_pid1(
+        {pinit(), "--grace", "10", "--", helper("lingerer"), "-m", markers.path, "20", "3"}));
+    EXPECT_EQ(run.result.code, 3) << run.result.err;
+    EXPECT_EQ(markers.files(), 20);
+    EXPECT_EQ(run.cgroup.count(), 0);
+    EXPECT_LT(run.elapsed_ms, 10000) << "pinit waited for the grace though all had exited";
+}
+
+TEST(Shutdown, AsPid1ProcessesIgnoringTermAreKilledAfterTheGrace) {
+    InCgroup run;
+    run.run(as_pid1({pinit(), "-t", "0.3", "--", helper("lingerer"), "-i", "20", "3"}));
+    EXPECT_EQ(run.result.code, 3) << run.result.err;
+    EXPECT_EQ(run.cgroup.count(), 0);
+    EXPECT_GE(run.elapsed_ms, 300);
+}
+
+TEST(Shutdown, AsSubreaperGroupMembersAndSetsidDaemonsAllGoButOutsidersStay) {
+    Process outsider({helper("lingerer"), "1", "0"}, {.stdin_null = true});  // not under pinit
+    ASSERT_EQ(outsider.wait(kEventMs), 0);
+    pid_t outsider_child = std::stoi(outsider.out());
+    InCgroup run;
+    run.run({pinit(), "--", helper("lingerer"), "-s", "20", "20", "3"});
+    EXPECT_EQ(run.result.code, 3) << run.result.err;
+    EXPECT_EQ(run.cgroup.count(), 0);  // tini -s and catatonit leave all 40, dumb-init 20
+    EXPECT_EQ(kill(outsider_child, 0), 0) << "pinit signalled a process outside its tree";
+    kill(outsider_child, SIGKILL);
+}
+
+TEST(Shutdown, AsSubreaperTermIsSentBeforeKill) {
+    TempDir markers;
+    InCgroup run;
+    run.run(
+        {pinit(), "-t", "10", "--", helper("lingerer"), "-m", markers.path, "-s", "5", "5", "4"});
+    EXPECT_EQ(run.result.code, 4) << run.result.err;
+    EXPECT_EQ(markers.files(), 10);
+    EXPECT_EQ(run.cgroup.count(), 0);
+}
+
+TEST(Shutdown, AForkLoopRunningDuringShutdownIsCleanedUp) {
+    for (bool pid1 : {false, true}) {
+        InCgroup run;
+        harness::Argv argv = {pinit(), "--", "/bin/sh", "-c",
+                              "(while :; do /bin/sleep 100 & done) & /bin/sleep 0.3; exit 5"};
+        run.run(pid1 ? as_pid1(argv) : argv);
+        EXPECT_EQ(run.result.code, 5) << run.result.err;
+        EXPECT_EQ(run.cgroup.count(), 0) << (pid1 ? "as PID 1" : "as subreaper");
+    }
+}
+
+TEST(Shutdown, MainChildIgnoringForwardedTermIsKilledAfterTheGrace) {
+    Process process({pinit(), "--grace", "0.3", "sh", "-c",
+                     "trap '' TERM; echo ready; while :; do sleep 0.05; done"},
+                    {.stdin_null = true});
+    ASSERT_TRUE(process.wait_for_output("ready", kEventMs));
+    auto start = Clock::now();
+    kill(process.pid(), SIGTERM);
+    EXPECT_EQ(process.wait(kEventMs), 128 + SIGKILL);
+    EXPECT_GE(ms_since(start), 300);
+}
+
+TEST(Shutdown, MainChildHonouringForwardedTermExitsWithoutWaitingForTheGrace) {
+    Process process({pinit(), "--grace", "60", "sh", "-c", "echo ready; exec sleep 100"},
+                    {.stdin_null = true});
+    ASSERT_TRUE(process.wait_for_output("ready", kEventMs));
+    auto start = Clock::now();
+    kill(process.pid(), SIGTERM);
+    EXPECT_EQ(process.wait(kEventMs), 128 + SIGTERM);
+    EXPECT_LT(ms_since(start), 30000);
+}
+
+TEST(Shutdown, GraceFromEnvironmentAndVerboseLogsTheSteps) {
+    auto result = harness::run({pinit(), "-v", helper("lingerer"), "-i", "3", "7"},
+                               {.env = std::vector<std::string>{"PINIT_GRACE=0.1"}});
+    EXPECT_EQ(result.code, 7);
+    EXPECT_NE(result.err.find("pinit: main child exited 7\n"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("pinit: 3 processes left: TERM, grace 0.1s\n"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("pinit: KILL 3 processes\n"), std::string::npos) << result.err;
+}
+
+TEST(Shutdown, WarnReapNamesTheLingerersItReaps) {
+    auto result = harness::run({pinit(), "-w", helper("lingerer"), "2", "0"});
+    EXPECT_EQ(result.code, 0);
+    std::istringstream pids(result.out);
+    for (std::string pid; pids >> pid;)
+        EXPECT_NE(result.err.find("pinit: reaped zombie " + pid + "\n"), std::string::npos)
+            << result.err;
+}
+
+// voluntary + involuntary context switches of pid, and its state letter.
+std::pair<long, char> switches_and_state(pid_t pid) {
+    std::istringstream status(harness::read_file("/proc/" + std::to_string(pid) + "/status"));
+    long total = 0;
+    char state = '?';
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("State:", 0) == 0) state = line[7];
+        if (line.find("ctxt_switches:") != std::string::npos)
+            total += std::stol(line.substr(line.find(':') + 1));
+    }
+    return {total, state};
+}
+
+TEST(Shutdown, IdlePinitWithGraceArmedNowhereWakesUpZeroTimes) {
+    Process process({pinit(), "--grace", "5", "sh", "-c", "echo ready; exec sleep 100"},
+                    {.stdin_null = true});
+    ASSERT_TRUE(process.wait_for_output("ready", kEventMs));
+    ASSERT_TRUE(harness::wait_until([&] { return switches_and_state(process.pid()).second == 'S'; },
+                                    kEventMs));
+    long before = switches_and_state(process.pid()).first;
+    usleep(2 * 1000 * 1000);  // the observation window itself, not a wait for an event
+    EXPECT_EQ(switches_and_state(process.pid()).first, before);
+}
+
+}  // namespace
