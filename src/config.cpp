@@ -2,6 +2,8 @@
 
 #include <getopt.h>
 
+#include <sched.h>
+
 #include <csignal>
 
 #include <string_view>
@@ -22,10 +24,17 @@ enum Id : int {
     kWarnReap = 'w',
     kRewrite = 'r',
     kGrace = 't',
+    kNewNs = 'n',
+    kNoMountProc = 0x100,
+    kHostname,
+    kMapUser,
+    kRoot,
+    kPidFile,
 };
 
 // The one table behind getopt_long, --help and the error messages; an option takes an argument
-// iff it has arg_name, and hint says what a valid argument looks like.
+// iff it has arg_name (an optional one if that starts with '['), and hint says what a valid
+// argument looks like.
 struct OptionSpec {
     int id;
     const char* long_name;
@@ -52,6 +61,13 @@ constexpr OptionSpec kOptions[] = {
      "want FROM:TO, two signals (TO may be 0); FROM not KILL, STOP or CHLD"},
     {kGrace, "grace", "SECS", "TERM first, KILL SECS (e.g. 2.5) later; default 0",
      "want seconds, e.g. 2 or 0.5"},
+    {kNewNs, "new-ns", "[=LIST]", "run as PID 1 of new pid+mnt namespaces, and LIST's",
+     "want a comma list of pid,mnt,user,uts,ipc,net,cgroup"},
+    {kNoMountProc, "no-mount-proc", nullptr, "with --new-ns: keep the inherited /proc", nullptr},
+    {kHostname, "hostname", "NAME", "with --new-ns: a new uts namespace named NAME", nullptr},
+    {kMapUser, "map-user", nullptr, "in a user namespace: be yourself, not root", nullptr},
+    {kRoot, "root", "DIR", "with --new-ns: pivot_root into DIR", nullptr},
+    {kPidFile, "pid-file", "PATH", "with --new-ns: write the inner PID 1's host pid", nullptr},
 };
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
 
@@ -80,7 +96,8 @@ using LongOptions = std::array<option, kOptionCount + 1>;
 LongOptions make_long_options() {
     LongOptions out{};
     for (int i = 0; i < kOptionCount; ++i) {
-        int has_arg = kOptions[i].arg_name ? required_argument : no_argument;
+        const char* arg = kOptions[i].arg_name;
+        int has_arg = !arg ? no_argument : arg[0] == '[' ? optional_argument : required_argument;
         out[i] = {kOptions[i].long_name, has_arg, nullptr, kOptions[i].id};
     }
     return out;
@@ -89,12 +106,13 @@ LongOptions make_long_options() {
 // "+" stops at the first non-option (no permuting into the command's own options);
 // ":" makes a missing argument distinguishable from an unknown option.
 constexpr auto make_short_options() {
-    std::array<char, 3 + 2 * kOptionCount> out{'+', ':'};
+    std::array<char, 3 + 3 * kOptionCount> out{'+', ':'};
     int n = 2;
     for (const OptionSpec& spec : kOptions) {
         if (spec.id > 0xff) continue;
         out[n++] = static_cast<char>(spec.id);
         if (spec.arg_name != nullptr) out[n++] = ':';
+        if (spec.arg_name != nullptr && spec.arg_name[0] == '[') out[n++] = ':';
     }
     return out;
 }
@@ -135,6 +153,32 @@ bool parse_milliseconds(const char* text, std::uint32_t& out) {
     return true;
 }
 
+// "uts,net": CLONE_NEW* flags added to config.namespaces; pid and mnt are always made.
+bool parse_namespaces(const char* list, Config& config) {
+    struct Name {
+        const char* name;
+        int flag;
+    };
+    static constexpr Name kNamespaces[] = {{"pid", 0},
+                                           {"mnt", 0},
+                                           {"user", CLONE_NEWUSER},
+                                           {"uts", CLONE_NEWUTS},
+                                           {"ipc", CLONE_NEWIPC},
+                                           {"net", CLONE_NEWNET},
+                                           {"cgroup", CLONE_NEWCGROUP}};
+    for (std::string_view rest(list ? list : ""); !rest.empty();) {
+        size_t comma = rest.find(',');
+        std::string_view item(rest.data(), comma == std::string_view::npos ? rest.size() : comma);
+        rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+        const Name* found = nullptr;
+        for (const Name& ns : kNamespaces)
+            if (item == ns.name) found = &ns;
+        if (found == nullptr) return false;
+        config.namespaces |= found->flag;
+    }
+    return true;
+}
+
 bool parse_rewrite(const char* spec, Config& config) {
     size_t colon = std::string_view(spec).find(':');
     if (colon == std::string_view::npos) return false;
@@ -146,35 +190,51 @@ bool parse_rewrite(const char* spec, Config& config) {
     return true;
 }
 
+bool apply_namespace_option(int id, const char* value, Config& config) {
+    config.new_ns = true;
+    switch (id) {
+    case kNewNs: return parse_namespaces(value, config);
+    case kNoMountProc: config.mount_proc = false; return true;
+    case kHostname:
+        config.hostname = value;
+        config.namespaces |= CLONE_NEWUTS;
+        return true;
+    case kMapUser: config.map_user = true; return true;
+    case kRoot: config.root = value; return true;
+    case kPidFile: config.pid_file = value; return true;
+    default: return false;
+    }
+}
+
 // Applies one option; value is optarg, or the variable's value when from_env. False: bad value.
 bool apply(int id, const char* value, bool from_env, Config& config) {
     long number = 0;
     switch (id) {
-        case kHelp: config.action = Action::help; return true;
-        case kVersion: config.action = Action::version; return true;
-        case kVerbose:
-            if (!from_env) {
-                ++config.verbosity;
-                return true;
-            }
-            if (!parse_int(value, 0, 4, number)) return false;
-            config.verbosity = static_cast<int>(number);
+    case kHelp: config.action = Action::help; return true;
+    case kVersion: config.action = Action::version; return true;
+    case kVerbose:
+        if (!from_env) {
+            ++config.verbosity;
             return true;
-        case kSubreaper: return true;  // pinit decides by itself (DESIGN.md §2)
-        case kPgroup: config.pgroup = true; return true;
-        case kWarnReap: config.warn_reap = true; return true;
-        case kPdeathsig: {
-            auto sig = signals::parse(value);
-            config.pdeathsig = sig.value_or(0);
-            return sig.has_value();
         }
-        case kRemapExit:
-            if (!parse_int(value, 0, 255, number)) return false;
-            config.remap_to_zero[number] = true;
-            return true;
-        case kRewrite: return parse_rewrite(value, config);
-        case kGrace: return parse_milliseconds(value, config.grace_ms);
-        default: return false;
+        if (!parse_int(value, 0, 4, number)) return false;
+        config.verbosity = static_cast<int>(number);
+        return true;
+    case kSubreaper: return true;  // pinit decides by itself (DESIGN.md §2)
+    case kPgroup: config.pgroup = true; return true;
+    case kWarnReap: config.warn_reap = true; return true;
+    case kPdeathsig: {
+        auto sig = signals::parse(value);
+        config.pdeathsig = sig.value_or(0);
+        return sig.has_value();
+    }
+    case kRemapExit:
+        if (!parse_int(value, 0, 255, number)) return false;
+        config.remap_to_zero[number] = true;
+        return true;
+    case kRewrite: return parse_rewrite(value, config);
+    case kGrace: return parse_milliseconds(value, config.grace_ms);
+    default: return apply_namespace_option(id, value, config);
     }
 }
 
@@ -270,10 +330,8 @@ const char* usage_text() {
         put(spec.id <= 0xff ? letter : "      ");
         put("--");
         put(spec.long_name);
-        if (spec.arg_name != nullptr) {
-            put(" ");
-            put(spec.arg_name);
-        }
+        if (spec.arg_name != nullptr && spec.arg_name[0] != '[') put(" ");
+        if (spec.arg_name != nullptr) put(spec.arg_name);
         do put(" ");
         while (p - line < kHelpColumn);
         put(spec.help);

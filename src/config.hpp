@@ -20,6 +20,15 @@ struct Config {
     signals::RewriteTable rewrite;          // -r FROM:TO
     std::uint32_t grace_ms = 0;             // -t: TERM -> KILL grace on shutdown (DESIGN.md §4)
     char** command = nullptr;               // NULL-terminated tail of argv
+
+    // --new-ns (DESIGN.md §2); any of the options below implies it.
+    bool new_ns = false;
+    int namespaces = 0;      // CLONE_NEW* flags asked for beyond pid and mnt (always made)
+    bool mount_proc = true;  // --no-mount-proc keeps the inherited /proc
+    bool map_user = false;   // map the caller to itself, not to root, in a user namespace
+    const char* hostname = nullptr;
+    const char* root = nullptr;      // --root DIR: pivot_root into it
+    const char* pid_file = nullptr;  // where the launcher writes the inner PID 1's host pid
 };
 
 // What went wrong, in pieces the caller joins: "<what>[ '<value>'][ for <subject>][: <hint>]",

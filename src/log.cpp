@@ -6,38 +6,14 @@
 #include <cstdarg>
 #include <cstring>
 
+#include "text.hpp"
+
 namespace pinit::log {
 
 namespace {
 
 // The one piece of process-wide state in the logger: set once from the Config.
 int g_verbosity = kWarn;
-
-class LineBuffer {
-public:
-    void put(const char* text) {
-        while (*text != '\0' && len_ < kCapacity - 1) buf_[len_++] = *text++;
-    }
-    void put_number(long value) {
-        char digits[24];
-        int i = sizeof digits;
-        digits[--i] = '\0';
-        unsigned long magnitude = value < 0 ? 0UL - static_cast<unsigned long>(value) : value;
-        do digits[--i] = static_cast<char>('0' + magnitude % 10);
-        while ((magnitude /= 10) != 0);
-        if (value < 0) digits[--i] = '-';
-        put(digits + i);
-    }
-    void finish(int fd) {
-        buf_[len_++] = '\n';  // put() always leaves room for it
-        (void)write_all(fd, {buf_, static_cast<size_t>(len_)});
-    }
-
-private:
-    static constexpr int kCapacity = 512;
-    char buf_[kCapacity];
-    int len_ = 0;
-};
 
 }  // namespace
 
@@ -48,25 +24,25 @@ void set_verbosity(int verbosity) {
 void say(Level level, const char* format, ...) {
     if (level > g_verbosity) return;
     int saved_errno = errno;
-    LineBuffer line;
+    Text line;
     line.put("pinit: ");
     va_list args;
     va_start(args, format);
     for (const char* f = format; *f != '\0'; ++f) {
-        char piece[2] = {*f, '\0'};
         if (*f != '%' || f[1] == '\0') {
-            line.put(piece);
+            line.put(*f);
             continue;
         }
         switch (*++f) {
-            case 's': line.put(va_arg(args, const char*)); break;
-            case 'd': line.put_number(va_arg(args, int)); break;
-            case 'm': line.put(errno_text(saved_errno)); break;
-            default: line.put("%"); break;  // "%%"; the compiler rejects any other conversion
+        case 's': line.put(va_arg(args, const char*)); break;
+        case 'd': line.put(static_cast<long>(va_arg(args, int))); break;
+        case 'm': line.put(errno_text(saved_errno)); break;
+        default: line.put('%'); break;  // "%%"; the compiler rejects any other conversion
         }
     }
     va_end(args);
-    line.finish(STDERR_FILENO);
+    line.end_line();
+    (void)write_all(STDERR_FILENO, {line.c_str(), static_cast<size_t>(line.size())});
     errno = saved_errno;
 }
 

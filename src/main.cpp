@@ -3,6 +3,7 @@
 
 #include "config.hpp"
 #include "log.hpp"
+#include "namespaces.hpp"
 #include "result.hpp"
 #include "supervisor.hpp"
 
@@ -35,14 +36,15 @@ int main(int argc, char** argv) {
     const pinit::Config& config = parsed.config;
     pinit::log::set_verbosity(config.verbosity);
     switch (config.action) {
-        case pinit::Action::help:
-            return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
-        case pinit::Action::version:
-            return pinit::log::write_all(STDOUT_FILENO,
-                                         "pinit " PINIT_VERSION " (" PINIT_LIBC ", static)\n")
-                       ? 0
-                       : 1;
-        case pinit::Action::run: return pinit::supervisor::run(config);
+    case pinit::Action::help:
+        return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
+    case pinit::Action::version:
+        return pinit::log::write_all(STDOUT_FILENO,
+                                     "pinit " PINIT_VERSION " (" PINIT_LIBC ", static)\n")
+                   ? 0
+                   : 1;
+    case pinit::Action::run:
+        return config.new_ns ? pinit::namespaces::launch(config) : pinit::supervisor::run(config);
     }
     return pinit::kExitOwnFailure;
 }

@@ -17,9 +17,10 @@ namespace {
 [[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
                                  volatile int* exec_errno) {
     // Take the terminal only if pinit's group holds it now: `pinit -- cmd &` from a shell must
-    // not steal the shell's terminal. tcgetpgrp is -1 when stdin is not our terminal.
+    // not steal the shell's terminal. tcgetpgrp is -1 when stdin is not our terminal. Inside
+    // --new-ns the launcher's group is invisible, so the launcher decided.
     pid_t foreground = tcgetpgrp(STDIN_FILENO);
-    bool owned_terminal = foreground > 0 && foreground == getpgrp();
+    bool owned_terminal = setup.terminal_is_ours || (foreground > 0 && foreground == getpgrp());
     (void)setpgid(0, 0);
     // SIGTTOU is still blocked here, so tcsetpgrp from the new (background) group succeeds.
     if (owned_terminal) (void)tcsetpgrp(STDIN_FILENO, getpid());

@@ -12,6 +12,7 @@ struct ChildSetup {
     signals::Mask caller_mask = 0;     // the signal mask pinit was started with
     bool caller_ignored_chld = false;  // pinit resets SIGCHLD to default for itself
     pid_t parent = 0;                  // pinit's pid, to re-check after PR_SET_PDEATHSIG
+    bool terminal_is_ours = false;     // --new-ns: the launcher held the terminal's foreground
 };
 
 struct Spawned {

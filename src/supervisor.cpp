@@ -165,7 +165,7 @@ int report_exec_failure(const char* command, int err) {
 
 }  // namespace
 
-int run(const Config& config) {
+int run(const Config& config, bool terminal_is_ours) {
     SignalState state;
     if (Result r = take_over_signals(state); !r.ok()) {
         log::say(log::kError, "%s: %s", r.step, log::errno_text(r.err));
@@ -176,7 +176,8 @@ int run(const Config& config) {
     if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
 
-    Spawned child = spawn(config.command, {state.caller_mask, state.caller_ignored_chld, self});
+    Spawned child = spawn(config.command,
+                          {state.caller_mask, state.caller_ignored_chld, self, terminal_is_ours});
     if (child.pid < 0) {
         log::say(log::kError, "vfork: %s", log::errno_text(child.err));
         return kExitOwnFailure;

@@ -7,6 +7,8 @@
 #include <csignal>
 #include <cstdint>
 
+#include "text.hpp"
+
 namespace pinit::tree {
 
 namespace {
@@ -16,29 +18,12 @@ namespace {
 constexpr int kMaxQueued = 32768;
 pid_t g_queue[kMaxQueued];
 
-// "/proc/<pid>/task[/<tid>/children]" into buf.
-const char* proc_path(char* buf, pid_t pid, pid_t tid) {
-    char* p = buf;
-    auto put = [&p](const char* s) {
-        while (*s) *p++ = *s++;
-    };
-    auto put_number = [&p](long n) {
-        char digits[24];
-        int i = 0;
-        do digits[i++] = static_cast<char>('0' + n % 10);
-        while ((n /= 10) != 0);
-        while (i > 0) *p++ = digits[--i];
-    };
-    put("/proc/");
-    put_number(pid);
-    put("/task");
-    if (tid > 0) {
-        *p++ = '/';
-        put_number(tid);
-        put("/children");
-    }
-    *p = '\0';
-    return buf;
+// "/proc/<pid>/task", or with a tid "/proc/<pid>/task/<tid>/children".
+Text proc_path(pid_t pid, pid_t tid) {
+    Text path;
+    path.put("/proc/").put(static_cast<long>(pid)).put("/task");
+    if (tid > 0) path.put('/').put(static_cast<long>(tid)).put("/children");
+    return path;
 }
 
 // Appends the pids listed in a children file ("12 345 ") to the queue.
@@ -62,8 +47,7 @@ void queue_children(const char* path, int& count) {
 
 // A child may belong to any thread of its parent (Go and Java fork from many): read them all.
 void queue_children_of(pid_t pid, int& count) {
-    char path[64];
-    int dir = open(proc_path(path, pid, 0), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dir = open(proc_path(pid, 0).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return;
     alignas(8) char entries[2048];
     for (long n; (n = syscall(SYS_getdents64, dir, entries, sizeof entries)) > 0;) {
@@ -76,7 +60,7 @@ void queue_children_of(pid_t pid, int& count) {
             offset += reclen;
             long tid = 0;
             for (const char* c = name; *c >= '0' && *c <= '9'; ++c) tid = tid * 10 + (*c - '0');
-            if (tid > 0) queue_children(proc_path(path, pid, static_cast<pid_t>(tid)), count);
+            if (tid > 0) queue_children(proc_path(pid, static_cast<pid_t>(tid)).c_str(), count);
         }
     }
     close(dir);

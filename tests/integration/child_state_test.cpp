@@ -40,8 +40,8 @@ TEST(ChildState, CallersSignalMaskAndIgnoredSignalsReachTheChildExactly) {
     ASSERT_EQ(under_pinit.code, 0);
     EXPECT_NE(direct.out.find("SigBlk:\t0000000"), std::string::npos);
     EXPECT_EQ(under_pinit.out, direct.out);
-    auto plain = run({pinit(), helper("sigstate")});
-    EXPECT_EQ(plain.out, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+    // With nothing changed, the child sees what the test runner itself had.
+    EXPECT_EQ(run({pinit(), helper("sigstate")}).out, run({helper("sigstate")}).out);
 }
 
 TEST(ChildState, ChildInheritsExactlyThePinitsInheritedFds) {
