@@ -78,12 +78,17 @@ Result check(int rc, const char* step) {
     return rc < 0 ? Result::from_errno(step) : Result::success();
 }
 
-// pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only DIR.
-Result enter_root(const char* dir) {
+// --root, first half: DIR bind-mounted onto itself becomes the working directory.
+Result bind_root(const char* dir) {
     if (Result r = check(mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr), "bind --root");
         !r.ok())
         return r;
-    if (Result r = check(chdir(dir), "chdir --root"); !r.ok()) return r;
+    return check(chdir(dir), "chdir --root");
+}
+
+// --root, second half: pivot_root(".", ".") stacks the old root on the new one; detaching it
+// leaves only DIR.
+Result pivot_to_cwd() {
     if (Result r = check(static_cast<int>(syscall(SYS_pivot_root, ".", ".")), "pivot_root");
         !r.ok())
         return r;
@@ -113,13 +118,17 @@ Result set_up(const Plan& plan) {
         !r.ok())
         return r;
     if (config.root != nullptr)
-        if (Result r = enter_root(config.root); !r.ok()) return r;
+        if (Result r = bind_root(config.root); !r.ok()) return r;
+    // proc goes into the new root before the old one is detached: in a user namespace the
+    // kernel mounts a new proc only while a full one is still visible (mount_too_revealing).
     if (config.mount_proc)
-        if (Result r =
-                check(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
-                      "mount /proc");
+        if (Result r = check(mount("proc", config.root ? "proc" : "/proc", "proc",
+                                   MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
+                             "mount /proc");
             !r.ok())
             return r;
+    if (config.root != nullptr)
+        if (Result r = pivot_to_cwd(); !r.ok()) return r;
     if (config.hostname != nullptr)
         if (Result r = check(sethostname(config.hostname, __builtin_strlen(config.hostname)),
                              "sethostname");
@@ -189,16 +198,18 @@ int relay(pid_t inner, int signal_fd) {
         signalfd_siginfo infos[8];
         ssize_t n = read(signal_fd, infos, sizeof infos);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
+        int status = 0;
+        if (n <= 0) {  // cannot relay any more: take the namespace down rather than orphan it
             log::say(log::kError, "read signalfd: %m");
             (void)kill(inner, SIGKILL);
+            (void)waitpid(inner, &status, 0);
+            return kExitOwnFailure;
         }
         for (ssize_t i = 0; i < n / static_cast<ssize_t>(sizeof infos[0]); ++i) {
             int sig = static_cast<int>(infos[i].ssi_signo);
             if (sig != SIGCHLD && kill(inner, sig) < 0 && errno != ESRCH)
                 log::say(log::kWarn, "relay signal %d: %m", sig);
         }
-        int status = 0;
         if (waitpid(inner, &status, WNOHANG) == inner)
             return WIFSIGNALED(status) ? kExitSignalBase + WTERMSIG(status) : WEXITSTATUS(status);
     }

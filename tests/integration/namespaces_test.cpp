@@ -1,0 +1,249 @@
+// --new-ns: pinit as PID 1 of new namespaces, as root and as an ordinary user (nobody).
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+
+using harness::helper;
+using harness::pinit;
+using harness::Process;
+using harness::run;
+
+namespace {
+
+constexpr int kEventMs = 20000;
+constexpr uid_t kNobody = 65534;
+
+// The test matrix of STYLE.md: each case as root and rootless.
+class NewNs : public ::testing::TestWithParam<bool> {
+protected:
+    bool rootless() const { return GetParam(); }
+    // Runs in the forked child: joins cgroup (if any), then drops to nobody when rootless.
+    std::function<void()> caller(const harness::PidsCgroup* cgroup = nullptr) const {
+        std::function<void()> join = cgroup ? cgroup->join() : nullptr;
+        bool drop = rootless();
+        return [join, drop] {
+            if (join) join();
+            if (drop && (setgroups(0, nullptr) < 0 || setresgid(kNobody, kNobody, kNobody) < 0 ||
+                         setresuid(kNobody, kNobody, kNobody) < 0))
+                _exit(124);
+        };
+    }
+    // With a PATH that nobody can search (the test runner's may hold /root/...): execvp
+    // reports EACCES for a directory it cannot enter, so a missing command would give 126.
+    harness::Result run_new_ns(harness::Argv args, const harness::PidsCgroup* cgroup = nullptr) {
+        args.insert(args.begin(), pinit());
+        return run(args,
+                   {.env = std::vector<std::string>{"PATH=/usr/local/bin:/usr/bin:/bin"},
+                    .in_child = caller(cgroup)},
+                   60000);
+    }
+};
+
+INSTANTIATE_TEST_SUITE_P(RootAndRootless, NewNs, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Rootless" : "Root"; });
+
+TEST_P(NewNs, PsShowsExactlyPinitAsPid1AndTheCommandAsPid2) {
+    auto result = run_new_ns({"--new-ns", "--", "ps", "-eo", "pid=,ppid=,comm="});
+    ASSERT_EQ(result.code, 0) << result.err;
+    std::istringstream lines(result.out);
+    std::string pid, ppid, comm;
+    ASSERT_TRUE(lines >> pid >> ppid >> comm);
+    EXPECT_EQ(pid + " " + comm, "1 pinit");
+    ASSERT_TRUE(lines >> pid >> ppid >> comm);
+    EXPECT_EQ(pid + " " + ppid + " " + comm, "2 1 ps");
+    EXPECT_FALSE(lines >> pid) << result.out;
+}
+
+TEST_P(NewNs, InsideIsRootUnlessMapUser) {
+    EXPECT_EQ(run_new_ns({"-n", "id", "-u"}).out, "0\n");
+    std::string self = rootless() ? "65534\n" : "0\n";
+    EXPECT_EQ(run_new_ns({"--new-ns", "--map-user", "id", "-u"}).out, self);
+}
+
+TEST_P(NewNs, OrphanStormLeavesNoZombies) {
+    auto result = run_new_ns({"--new-ns", "--", helper("orphanstorm"), "1000"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.out, "zombies: 0\n");
+}
+
+TEST_P(NewNs, ProcIsAFreshMountWithNosuidNodevNoexec) {
+    auto result = run_new_ns({"--new-ns", "cat", "/proc/self/mountinfo"});
+    ASSERT_EQ(result.code, 0) << result.err;
+    std::string proc_line;
+    std::istringstream lines(result.out);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find(" /proc ") != std::string::npos && line.find(" - proc ") != std::string::npos)
+            proc_line = line;  // the last one is the top of the stack
+    ASSERT_NE(proc_line, "") << result.out;
+    for (const char* option : {"nosuid", "nodev", "noexec"})
+        EXPECT_NE(proc_line.find(option), std::string::npos) << proc_line;
+    // Propagation private: no "shared:" tag on any mount inside.
+    EXPECT_EQ(result.out.find("shared:"), std::string::npos) << result.out;
+}
+
+TEST_P(NewNs, HostMountTableIsUnchangedByMountsInside) {
+    std::string before = harness::read_file("/proc/self/mountinfo");
+    auto result = run_new_ns({"--new-ns", "sh", "-c", "mount -t tmpfs pinit-test /mnt && ls /mnt"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(harness::read_file("/proc/self/mountinfo"), before);
+}
+
+TEST_P(NewNs, HostnameChangesStayInside) {
+    std::string host = run({"/bin/hostname"}).out;
+    auto result = run_new_ns({"--hostname", "pinit-box", "--", "hostname"});
+    EXPECT_EQ(result.out, "pinit-box\n") << result.err;
+    auto uts = run_new_ns({"--new-ns=uts", "sh", "-c", "hostname changed && hostname"});
+    EXPECT_EQ(uts.out, "changed\n") << uts.err;
+    EXPECT_EQ(run({"/bin/hostname"}).out, host);
+}
+
+TEST_P(NewNs, TwoNetNamespacesBindTheSamePort) {
+    auto listen = [this] {
+        std::vector<std::string> argv = {pinit(), "--new-ns=net", helper("listener"), "8080"};
+        return std::make_unique<Process>(
+            argv, harness::Options{.in_child = caller(), .stdin_null = true});
+    };
+    auto first = listen();
+    auto second = listen();
+    EXPECT_TRUE(first->wait_for_output("listening 8080", kEventMs)) << first->err();
+    EXPECT_TRUE(second->wait_for_output("listening 8080", kEventMs)) << second->err();
+    auto lo = run_new_ns({"--new-ns=net", "cat", "/sys/class/net/lo/operstate"});
+    EXPECT_EQ(lo.code, 0);
+}
+
+TEST_P(NewNs, SignalsToTheLauncherReachTheCommand) {
+    std::vector<std::string> argv = {pinit(), "--new-ns", helper("sigrecorder"), "12"};
+    Process launcher(argv, {.in_child = caller(), .stdin_null = true});
+    ASSERT_TRUE(launcher.wait_for_output("ready", kEventMs)) << launcher.err();
+    for (int sig : {SIGTERM, SIGHUP, SIGUSR1, 34 + 3, SIGWINCH}) {
+        kill(launcher.pid(), sig);
+        EXPECT_TRUE(launcher.wait_for_output("\n" + std::to_string(sig) + "\n", kEventMs))
+            << "signal " << sig << "; got " << launcher.out();
+    }
+    kill(launcher.pid(), SIGUSR2);
+    EXPECT_EQ(launcher.wait(kEventMs), 0);
+}
+
+TEST_P(NewNs, ExitCodesPassThrough) {
+    EXPECT_EQ(run_new_ns({"--new-ns", "sh", "-c", "exit 7"}).code, 7);
+    EXPECT_EQ(run_new_ns({"--new-ns", helper("raise"), "15"}).code, 143);
+    auto missing = run_new_ns({"--new-ns", "pinit-no-such-command"});
+    EXPECT_EQ(missing.code, 127);
+    EXPECT_EQ(missing.err, "pinit: pinit-no-such-command: command not found\n");
+}
+
+TEST_P(NewNs, SigkillOfTheLauncherLeavesNothingRunning) {
+    harness::PidsCgroup cgroup;
+    ASSERT_TRUE(cgroup.valid());
+    std::vector<std::string> argv = {pinit(), "--new-ns", "sh", "-c",
+                                     "sleep 1000 & sleep 1000 & echo up; wait"};
+    Process launcher(argv, {.in_child = caller(&cgroup), .stdin_null = true});
+    ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
+    ASSERT_GE(cgroup.count(), 5);  // launcher, PID 1, sh, two sleeps
+    kill(launcher.pid(), SIGKILL);
+    EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
+    EXPECT_TRUE(harness::wait_until([&] { return cgroup.count() == 0; }, kEventMs))
+        << cgroup.count() << " left";
+}
+
+std::string ns_of(const std::string& pid) {
+    return std::filesystem::read_symlink("/proc/" + pid + "/ns/pid").string();
+}
+
+TEST_P(NewNs, PidFileNamesTheInnerPid1AndKillingItEndsTheLauncherWith137) {
+    std::string pid_file =
+        "/tmp/pinit-test-pidfile-" + std::to_string(getpid()) + (rootless() ? "-u" : "-r");
+    if (rootless()) chmod("/tmp", 01777);
+    std::vector<std::string> argv = {
+        pinit(), "--new-ns", "--pid-file", pid_file, "sh", "-c", "echo up; exec sleep 1000"};
+    Process launcher(argv, {.in_child = caller(), .stdin_null = true});
+    ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
+    std::string inner;
+    std::ifstream(pid_file) >> inner;
+    ASSERT_FALSE(inner.empty());
+    EXPECT_NE(ns_of(inner), ns_of("self"));
+    kill(std::stoi(inner), SIGKILL);
+    EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
+    EXPECT_FALSE(std::filesystem::exists(pid_file)) << "pid file left behind";
+}
+
+TEST_P(NewNs, ShutdownCascadeRunsInside) {
+    harness::PidsCgroup cgroup;
+    ASSERT_TRUE(cgroup.valid());
+    auto result = run_new_ns(
+        {"--new-ns", "-t", "0.2", "--", helper("lingerer"), "-i", "-s", "5", "5", "3"}, &cgroup);
+    EXPECT_EQ(result.code, 3) << result.err;
+    EXPECT_EQ(cgroup.count(), 0);
+}
+
+TEST_P(NewNs, SetupFailureIsReportedByTheLauncherWith125) {
+    auto result = run_new_ns({"--new-ns", "--root", "/nonexistent-pinit-root", "true"});
+    EXPECT_EQ(result.code, 125);
+    EXPECT_EQ(result.err, "pinit: bind --root: No such file or directory\n");
+}
+
+// A tiny rootfs: busybox-static as /bin/sh and /bin/ls.
+TEST_P(NewNs, RootDirBecomesTheNewRoot) {
+    const char* busybox = "/bin/busybox";
+    if (access(busybox, X_OK) != 0) GTEST_SKIP() << "busybox-static not installed";
+    char templ[] = "/tmp/pinit-rootfs-XXXXXX";
+    std::string root = mkdtemp(templ);
+    chmod(root.c_str(), 0755);
+    for (const char* dir : {"/bin", "/proc", "/marker-dir"}) mkdir((root + dir).c_str(), 0755);
+    std::filesystem::copy_file(busybox, root + "/bin/busybox");
+    for (const char* tool : {"sh", "ls", "cat"})
+        symlink("busybox", (root + "/bin/" + tool).c_str());
+    auto result =
+        run_new_ns({"--new-ns", "--root", root, "--", "/bin/sh", "-c", "ls /; cat /proc/1/comm"});
+    std::filesystem::remove_all(root);
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.out, "bin\nmarker-dir\nproc\npinit\n");
+}
+
+TEST(NewNsRootless, CannotWriteARootOwnedHostFileThoughRootInside) {
+    char templ[] = "/tmp/pinit-owned-XXXXXX";
+    std::string dir = mkdtemp(templ);
+    chmod(dir.c_str(), 0755);
+    std::string file = dir + "/root-file";
+    std::ofstream(file) << "original\n";
+    chmod(file.c_str(), 0644);
+    auto result =
+        run({pinit(), "--new-ns", "sh", "-c", "id -u; echo changed > " + file}, {.in_child = [] {
+                if (setgroups(0, nullptr) < 0 || setresgid(kNobody, kNobody, kNobody) < 0 ||
+                    setresuid(kNobody, kNobody, kNobody) < 0)
+                    _exit(124);
+            }});
+    EXPECT_EQ(result.out, "0\n");
+    EXPECT_NE(result.code, 0);
+    EXPECT_EQ(harness::read_file(file), "original\n");
+    std::filesystem::remove_all(dir);
+}
+
+// user.max_user_namespaces is per user namespace: set it to 0 in a throw-away one, so the host's
+// setting is never touched.
+TEST(NewNsRootless, DisabledUserNamespacesGive125AndNameTheSetting) {
+    auto result = run({"/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c",
+                       "echo 0 > /proc/sys/user/max_user_namespaces && exec " + pinit() +
+                           " --new-ns=user -- true"});
+    EXPECT_EQ(result.code, 125);
+    EXPECT_EQ(result.err,
+              "pinit: user namespaces are disabled: sysctl user.max_user_namespaces is 0\n");
+}
+
+TEST(NewNsOptions, UnknownNamespaceGives125WithTheValidList) {
+    auto result = run({pinit(), "--new-ns=pid,time", "true"});
+    EXPECT_EQ(result.code, 125);
+    EXPECT_NE(result.err.find("pid,mnt,user,uts,ipc,net,cgroup"), std::string::npos) << result.err;
+}
+
+}  // namespace
