@@ -37,3 +37,21 @@ if command -v strace >/dev/null; then
   echo "== pinit's own system calls, execve to exit: $(grep -vc '^+++' "$trace")"
   sed -E 's/\(.*//' "$trace" | grep -v '^+++' | paste -sd' '
 fi
+
+# --new-ns: launch into new pid+mnt namespaces with a fresh /proc, against util-linux unshare
+# doing the same (as root), and rootless against `unshare -Ur` (as nobody).
+if [ "$(id -u)" = 0 ] && unshare -fp --mount-proc true 2>/dev/null; then
+  echo
+  echo "== --new-ns as root (ratio = median / true alone)"
+  "$timer" "$runs" "true alone" "$true_bin" \
+    ::: "pinit --new-ns -- true" "$pinit" --new-ns -- "$true_bin" \
+    ::: "unshare -fp --mount-proc --kill-child" "$(command -v unshare)" -fp --mount-proc --kill-child "$true_bin"
+  if command -v setpriv >/dev/null; then
+    echo
+    echo "== --new-ns rootless, as nobody (ratio = median / true alone)"
+    chmod 755 "$(dirname "$timer")"
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$timer" "$runs" "true alone" "$true_bin" \
+      ::: "pinit --new-ns -- true" "$pinit" --new-ns -- "$true_bin" \
+      ::: "unshare -Urfp --mount-proc --kill-child" "$(command -v unshare)" -Urfp --mount-proc --kill-child "$true_bin"
+  fi
+fi

@@ -243,16 +243,15 @@ int launch(const Config& config) {
         return kExitOwnFailure;
     }
     close(channel[1]);
-    Result failed;  // the inner side's setup error, or end of file once setup is done
-    if (read(channel[0], &failed, sizeof failed) == sizeof failed) {
-        log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
-        (void)waitpid(inner, nullptr, 0);
-        return kExitOwnFailure;
-    }
-    close(channel[0]);
     if (config.pid_file != nullptr) write_pid_file(config.pid_file, inner);
     int code = relay(inner, sigstate::open_signalfd(signals::kBlockable));
     if (config.pid_file != nullptr) (void)unlink(config.pid_file);
+    // Read only now, not waited for before relaying: a failed setup left its error here.
+    Result failed;
+    if (read(channel[0], &failed, sizeof failed) == sizeof failed) {
+        log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
+        return kExitOwnFailure;
+    }
     return code;
 }
 
