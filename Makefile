@@ -8,6 +8,8 @@ SOURCES := $(wildcard src/*.cpp)
 HEADERS := $(wildcard src/*.hpp)
 
 include flags.mk
+# Shown by --version after " - git.", where `docker info` looks for an init's commit.
+PINIT_COMMIT ?= $(or $(shell git rev-parse --short=7 HEAD 2>/dev/null),unknown)
 
 ifneq ($(wildcard $(MUSL_SPECS)),)
   GXX_VER := $(shell $(CXX) -dumpversion | cut -d. -f1)
@@ -22,7 +24,7 @@ all: $(BUILD)/pinit
 
 $(BUILD)/pinit: $(SOURCES) $(HEADERS) Makefile flags.mk
 	@mkdir -p $(BUILD)
-	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT)
+	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT)
 
 test: $(BUILD)/pinit
 	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo

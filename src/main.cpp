@@ -10,6 +10,9 @@
 #ifndef PINIT_VERSION
 #define PINIT_VERSION "0.0.0-dev"
 #endif
+#ifndef PINIT_COMMIT
+#define PINIT_COMMIT "unknown"
+#endif
 #ifdef __GLIBC__
 #define PINIT_LIBC "glibc"
 #else
@@ -39,8 +42,10 @@ int main(int argc, char** argv) {
     case pinit::Action::help:
         return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
     case pinit::Action::version:
-        return pinit::log::write_all(STDOUT_FILENO,
-                                     "pinit " PINIT_VERSION " (" PINIT_LIBC ", static)\n")
+        // " - git.COMMIT" is where `docker info` looks for an init's commit (moby's
+        // parseInitVersion); without it dockerd warns that it cannot parse the output.
+        return pinit::log::write_all(STDOUT_FILENO, "pinit " PINIT_VERSION " (" PINIT_LIBC
+                                                    ", static) - git." PINIT_COMMIT "\n")
                    ? 0
                    : 1;
     case pinit::Action::run:

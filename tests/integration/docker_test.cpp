@@ -1,0 +1,244 @@
+// pinit where users run it: a real Docker daemon, as ENTRYPOINT and as `docker run --init`.
+// Images are built FROM scratch with pinit and busybox-static (no registry is reachable).
+// Skipped, with the reason, where no daemon answers.
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+
+using harness::run;
+
+namespace {
+
+constexpr int kDockerMs = 120000;
+const std::string kImage = "pinit-test-entrypoint:latest";
+const std::string kPlainImage = "pinit-test-busybox:latest";  // no init of its own: for --init
+const char* kBusybox = "/bin/busybox";
+
+harness::Result docker(const harness::Argv& args, int timeout_ms = kDockerMs) {
+    harness::Argv argv = {"/usr/bin/docker"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, {}, timeout_ms);
+}
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// Builds an image FROM scratch holding busybox, and pinit as ENTRYPOINT when with_pinit.
+bool build_image(const std::string& tag, bool with_pinit) {
+    char templ[] = "/tmp/pinit-docker-XXXXXX";
+    std::string dir = mkdtemp(templ);
+    std::filesystem::copy_file(kBusybox, dir + "/busybox");
+    std::ofstream dockerfile(dir + "/Dockerfile");
+    dockerfile << "FROM scratch\nCOPY busybox /bin/busybox\n"
+                  "RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n";
+    if (with_pinit) {
+        std::filesystem::copy_file(harness::pinit(), dir + "/pinit");
+        dockerfile << "COPY pinit /pinit\nENTRYPOINT [\"/pinit\", \"--\"]\n";
+    }
+    dockerfile.close();
+    auto result = docker({"build", "-q", "-t", tag, dir});
+    std::filesystem::remove_all(dir);
+    return result.code == 0;
+}
+
+class Docker : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        if (access("/usr/bin/docker", X_OK) != 0) {
+            skip_reason_ = "docker CLI not installed";
+        } else if (docker({"info"}, 30000).code != 0) {
+            skip_reason_ = "no Docker daemon answers (start dockerd; .ci/run does)";
+        } else if (access(kBusybox, X_OK) != 0) {
+            skip_reason_ = "busybox-static not installed";
+        } else if (!build_image(kImage, true) || !build_image(kPlainImage, false)) {
+            skip_reason_ = "docker build of the test images failed";
+        }
+    }
+    static void TearDownTestSuite() {
+        if (skip_reason_.empty()) docker({"rmi", "-f", kImage, kPlainImage});
+    }
+    void SetUp() override {
+        if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+        name_ = "pinit-test-" + std::to_string(getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    }
+    void TearDown() override {
+        if (skip_reason_.empty()) docker({"rm", "-f", name_});
+    }
+    // `docker run --name NAME [args]`: the container is removed in TearDown.
+    harness::Result run_container(harness::Argv args) {
+        args.insert(args.begin(), {"run", "--name", name_});
+        return docker(args);
+    }
+    bool wait_for_log(const std::string& text) {
+        return harness::wait_until(
+            [&] {
+                return docker({"logs", name_}).out.find(text) != std::string::npos;
+            },
+            30000);
+    }
+    int exit_code() { return std::stoi(trim(docker({"wait", name_}).out)); }
+
+    static inline std::string skip_reason_;
+    std::string name_;
+};
+
+// "PID COMMAND" lines of busybox ps inside the container: pid -> comm.
+std::map<int, std::string> processes(const std::string& ps_output) {
+    std::map<int, std::string> out;
+    std::istringstream lines(ps_output);
+    std::string header;
+    std::getline(lines, header);
+    int pid;
+    std::string comm;
+    while (lines >> pid >> comm) out[pid] = comm;
+    return out;
+}
+
+TEST_F(Docker, PinitIsPid1AndTheCommandItsChild) {
+    auto result = run_container({kImage, "ps", "-o", "pid,ppid,comm"});
+    ASSERT_EQ(result.code, 0) << result.err;
+    EXPECT_NE(result.out.find("    1     0 pinit"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("1 ps"), std::string::npos) << result.out;
+}
+
+// Orphans (children of short-lived subshells) come to PID 1; none stays a zombie.
+const char* kOrphanStorm =
+    "i=0; while [ $i -lt 300 ]; do (sleep 0 &); i=$((i+1)); done; n=0; "
+    "while [ $n -lt 200 ]; do z=$(ps -o stat | grep -c Z); [ $z = 0 ] && break; "
+    "n=$((n+1)); sleep 0.05; done; echo zombies=$z";
+
+TEST_F(Docker, OrphanStormLeavesNoZombies) {
+    auto result = run_container({kImage, "sh", "-c", kOrphanStorm});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.out, "zombies=0\n");
+}
+
+TEST_F(Docker, DockerStopDeliversTermToTheCommand) {
+    ASSERT_EQ(run_container({"-d", kImage, "sleep", "1000"}).code, 0);
+    auto start = std::chrono::steady_clock::now();
+    ASSERT_EQ(docker({"stop", name_}).code, 0);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    EXPECT_EQ(exit_code(), 143);  // 137 would mean Docker had to SIGKILL after its 10 s
+    RecordProperty("docker_stop_ms", std::to_string(ms.count()));
+}
+
+TEST_F(Docker, DockerKillWithUsr1ReachesTheCommand) {
+    ASSERT_EQ(run_container(
+                  {"-d", kImage, "sh", "-c",
+                   "trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done"})
+                  .code,
+              0);
+    ASSERT_TRUE(wait_for_log("ready"));
+    ASSERT_EQ(docker({"kill", "-s", "USR1", name_}).code, 0);
+    EXPECT_EQ(exit_code(), 0);
+    EXPECT_NE(docker({"logs", name_}).out.find("got-usr1"), std::string::npos);
+}
+
+TEST_F(Docker, ExitCodesAndMissingCommand) {
+    EXPECT_EQ(run_container({kImage, "sh", "-c", "exit 7"}).code, 7);
+    docker({"rm", "-f", name_});
+    auto missing = run_container({kImage, "no-such-command"});
+    EXPECT_EQ(missing.code, 127);
+    EXPECT_NE(missing.err.find("pinit: no-such-command: command not found"), std::string::npos)
+        << missing.err;
+}
+
+TEST_F(Docker, LingeringProcessesGetTermAndTheGraceBeforeTheContainerEnds) {
+    char templ[] = "/tmp/pinit-docker-vol-XXXXXX";
+    std::string volume = mkdtemp(templ);
+    auto result = run_container(
+        {"-e", "PINIT_GRACE=5", "-v", volume + ":/out", kImage, "sh", "-c",
+         "(trap 'sleep 0.2; touch /out/flushed; exit 0' TERM; touch /out/ready; "
+         "while :; do sleep 0.1; done) & while [ ! -e /out/ready ]; do sleep 0.05; done; exit 3"});
+    EXPECT_EQ(result.code, 3) << result.err;
+    EXPECT_TRUE(std::filesystem::exists(volume + "/flushed"))
+        << "no TERM or no grace for the lingerer";
+    std::filesystem::remove_all(volume);
+}
+
+TEST_F(Docker, InteractiveCtrlCGives130) {
+    int master = -1;
+    pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        execl("/usr/bin/docker", "docker", "run", "-it", "--name", name_.c_str(), kImage.c_str(),
+              "sh", "-c", "echo ready; read line", static_cast<char*>(nullptr));
+        _exit(126);
+    }
+    std::string screen;
+    bool ready = harness::wait_until(
+        [&] {
+            char buf[256];
+            ssize_t n = read(master, buf, sizeof buf);
+            if (n > 0) screen.append(buf, static_cast<size_t>(n));
+            return screen.find("ready") != std::string::npos;
+        },
+        60000);
+    EXPECT_TRUE(ready) << screen;
+    ASSERT_EQ(write(master, "\x03", 1), 1);
+    int status = 0;
+    bool exited = harness::wait_until(
+        [&] {
+            char buf[256];
+            (void)!read(master, buf, sizeof buf);  // keep the pty drained
+            return waitpid(pid, &status, WNOHANG) == pid;
+        },
+        60000);
+    close(master);
+    ASSERT_TRUE(exited);
+    EXPECT_EQ(harness::code_of(status), 130);
+}
+
+// dockerd --init-path pinit: `docker run --init` gets pinit as /sbin/docker-init.
+class DockerInit : public Docker {
+protected:
+    void SetUp() override {
+        Docker::SetUp();
+        if (IsSkipped()) return;
+        std::string init = trim(docker({"info", "--format", "{{.InitBinary}}"}).out);
+        auto version = run({init, "--version"});
+        if (version.out.rfind("pinit ", 0) != 0)
+            GTEST_SKIP() << "dockerd's init is " << init
+                         << ", not pinit (start it with --init-path)";
+    }
+};
+
+TEST_F(DockerInit, RunInitGetsPinitAsPid1) {
+    auto result = run_container(
+        {"--init", kPlainImage, "sh", "-c", "ps -o pid,comm; /sbin/docker-init --version"});
+    ASSERT_EQ(result.code, 0) << result.err;
+    EXPECT_NE(result.out.find("    1 docker-init"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("pinit 0.1.0"), std::string::npos) << result.out;
+}
+
+TEST_F(DockerInit, RunInitReapsForwardsAndPassesExitCodes) {
+    auto storm = run_container({"--init", kPlainImage, "sh", "-c", kOrphanStorm});
+    EXPECT_EQ(storm.out, "zombies=0\n") << storm.err;
+    docker({"rm", "-f", name_});
+    EXPECT_EQ(run_container({"--init", kPlainImage, "sh", "-c", "exit 9"}).code, 9);
+    docker({"rm", "-f", name_});
+    ASSERT_EQ(run_container({"-d", "--init", kPlainImage, "sleep", "1000"}).code, 0);
+    ASSERT_EQ(docker({"stop", name_}).code, 0);
+    EXPECT_EQ(exit_code(), 143);
+}
+
+TEST_F(DockerInit, DockerInfoParsesTheInitVersion) {
+    std::string commit = trim(docker({"info", "--format", "{{.InitCommit.ID}}"}).out);
+    EXPECT_NE(commit, "");
+    EXPECT_NE(commit, "N/A") << "dockerd could not parse pinit --version";
+}
+
+}  // namespace
