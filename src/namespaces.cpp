@@ -51,95 +51,112 @@ bool has_cap_sys_admin() {
     return syscall(SYS_capget, &header, data) == 0 && (data[0].effective & (1U << kSysAdmin));
 }
 
-Result write_file(const char* path, const char* text, const char* step) {
+// The setup steps, run in the inner PID 1 in the order of kSteps. Each returns what the system
+// calls it makes return: -1 with errno on failure; 0 also when it has nothing to do.
+
+int write_file(const char* path, const char* text) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return Result::from_errno(step);
-    ssize_t n = write(fd, text, __builtin_strlen(text));
-    Result result = n < 0 ? Result::from_errno(step) : Result::success();
+    if (fd < 0) return -1;
+    int rc = write(fd, text, __builtin_strlen(text)) < 0 ? -1 : 0;
+    int saved_errno = errno;
     close(fd);
-    return result;
+    errno = saved_errno;
+    return rc;
 }
 
 // Without privilege the caller becomes root inside (--map-user: itself); setgroups must be
 // denied before an unprivileged gid_map is accepted (user_namespaces(7)).
-Result map_ids(const Plan& plan) {
-    long inside_uid = plan.config.map_user ? plan.outer_uid : 0;
-    long inside_gid = plan.config.map_user ? plan.outer_gid : 0;
-    Text uid_map, gid_map;
-    uid_map.put(inside_uid).put(' ').put(plan.outer_uid).put(" 1\n");
-    gid_map.put(inside_gid).put(' ').put(plan.outer_gid).put(" 1\n");
-    if (Result r = write_file("/proc/self/setgroups", "deny", "deny setgroups"); !r.ok()) return r;
-    if (Result r = write_file("/proc/self/uid_map", uid_map.c_str(), "write uid_map"); !r.ok())
-        return r;
-    return write_file("/proc/self/gid_map", gid_map.c_str(), "write gid_map");
+int write_id_map(const char* path, long outer, bool map_user) {
+    Text map;
+    map.put(map_user ? outer : 0L).put(' ').put(outer).put(" 1\n");
+    return write_file(path, map.c_str());
 }
 
-Result check(int rc, const char* step) {
-    return rc < 0 ? Result::from_errno(step) : Result::success();
+int deny_setgroups(const Plan& plan) {
+    return plan.flags & CLONE_NEWUSER ? write_file("/proc/self/setgroups", "deny") : 0;
+}
+
+int map_uid(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWUSER)) return 0;
+    return write_id_map("/proc/self/uid_map", plan.outer_uid, plan.config.map_user);
+}
+
+int map_gid(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWUSER)) return 0;
+    return write_id_map("/proc/self/gid_map", plan.outer_gid, plan.config.map_user);
+}
+
+// Before anything is mounted, so that no mount below can propagate to the host.
+int make_root_private(const Plan&) {
+    return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
 }
 
 // --root, first half: DIR bind-mounted onto itself becomes the working directory.
-Result bind_root(const char* dir) {
-    if (Result r = check(mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr), "bind --root");
-        !r.ok())
-        return r;
-    return check(chdir(dir), "chdir --root");
+int bind_root(const Plan& plan) {
+    const char* dir = plan.config.root;
+    if (dir == nullptr) return 0;
+    return mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr) < 0 ? -1 : chdir(dir);
+}
+
+// Into the new root before the old one is detached: in a user namespace the kernel mounts a new
+// proc only while a full one is still visible (mount_too_revealing).
+int mount_proc(const Plan& plan) {
+    if (!plan.config.mount_proc) return 0;
+    return mount("proc", plan.config.root ? "proc" : "/proc", "proc",
+                 MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
 }
 
 // --root, second half: pivot_root(".", ".") stacks the old root on the new one; detaching it
 // leaves only DIR.
-Result pivot_to_cwd() {
-    if (Result r = check(static_cast<int>(syscall(SYS_pivot_root, ".", ".")), "pivot_root");
-        !r.ok())
-        return r;
-    if (Result r = check(umount2(".", MNT_DETACH), "detach old root"); !r.ok()) return r;
-    return check(chdir("/"), "chdir /");
+int pivot_into_root(const Plan& plan) {
+    if (plan.config.root == nullptr) return 0;
+    if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0) return -1;
+    return chdir("/");
 }
 
-Result bring_up_loopback() {
+int set_hostname(const Plan& plan) {
+    const char* name = plan.config.hostname;
+    return name ? sethostname(name, __builtin_strlen(name)) : 0;
+}
+
+// A new network namespace has only lo, and it is down.
+int bring_up_loopback(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWNET)) return 0;
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Result::from_errno("socket for lo");
+    if (fd < 0) return -1;
     ifreq request = {};
     __builtin_memcpy(request.ifr_name, "lo", 3);
     request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-    Result result = check(ioctl(fd, SIOCSIFFLAGS, &request), "bring up lo");
+    int rc = ioctl(fd, SIOCSIFFLAGS, &request);
+    int saved_errno = errno;
     close(fd);
-    return result;
+    errno = saved_errno;
+    return rc;
 }
 
-// The setup of the new namespaces, in order; the first failure stops it.
+// POSIX message queues of the new ipc namespace, where the system shows them.
+int mount_mqueue(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWIPC) || access("/dev/mqueue", F_OK) != 0) return 0;
+    return mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+}
+
+struct Step {
+    const char* name;  // what failed, in the launcher's message
+    int (*run)(const Plan&);
+};
+
+constexpr Step kSteps[] = {
+    {"deny setgroups", deny_setgroups}, {"write uid_map", map_uid},
+    {"write gid_map", map_gid},         {"make / private", make_root_private},
+    {"bind --root", bind_root},         {"mount /proc", mount_proc},
+    {"pivot_root", pivot_into_root},    {"sethostname", set_hostname},
+    {"bring up lo", bring_up_loopback}, {"mount /dev/mqueue", mount_mqueue},
+};
+
+// The first failing step stops the setup.
 Result set_up(const Plan& plan) {
-    const Config& config = plan.config;
-    if (plan.flags & CLONE_NEWUSER)
-        if (Result r = map_ids(plan); !r.ok()) return r;
-    // Before anything is mounted, so that no mount below can propagate to the host.
-    if (Result r =
-            check(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make / private");
-        !r.ok())
-        return r;
-    if (config.root != nullptr)
-        if (Result r = bind_root(config.root); !r.ok()) return r;
-    // proc goes into the new root before the old one is detached: in a user namespace the
-    // kernel mounts a new proc only while a full one is still visible (mount_too_revealing).
-    if (config.mount_proc)
-        if (Result r = check(mount("proc", config.root ? "proc" : "/proc", "proc",
-                                   MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
-                             "mount /proc");
-            !r.ok())
-            return r;
-    if (config.root != nullptr)
-        if (Result r = pivot_to_cwd(); !r.ok()) return r;
-    if (config.hostname != nullptr)
-        if (Result r = check(sethostname(config.hostname, __builtin_strlen(config.hostname)),
-                             "sethostname");
-            !r.ok())
-            return r;
-    if (plan.flags & CLONE_NEWNET)
-        if (Result r = bring_up_loopback(); !r.ok()) return r;
-    if ((plan.flags & CLONE_NEWIPC) && access("/dev/mqueue", F_OK) == 0)
-        return check(
-            mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
-            "mount /dev/mqueue");
+    for (const Step& step : kSteps)
+        if (step.run(plan) < 0) return Result::from_errno(step.name);
     return Result::success();
 }
 
