@@ -33,6 +33,7 @@ test: $(BUILD)/pinit
 
 install: $(BUILD)/pinit
 	install -D -m 0755 $(BUILD)/pinit $(DESTDIR)$(PREFIX)/bin/pinit
+	install -D -m 0644 pinit.1 $(DESTDIR)$(PREFIX)/share/man/man1/pinit.1
 
 clean:
 	rm -rf $(BUILD)
