@@ -19,8 +19,10 @@ using harness::run;
 namespace {
 
 constexpr int kDockerMs = 120000;
-const std::string kImage = "pinit-test-entrypoint:latest";
-const std::string kPlainImage = "pinit-test-busybox:latest";  // no init of its own: for --init
+// Tagged per test process: CTest runs each test in its own process, two at a time, and each
+// removes the images it built.
+const std::string kImage = "pinit-test-entrypoint:" + std::to_string(getpid());
+const std::string kPlainImage = "pinit-test-busybox:" + std::to_string(getpid());  // for --init
 const char* kBusybox = "/bin/busybox";
 
 harness::Result docker(const harness::Argv& args, int timeout_ms = kDockerMs) {
