@@ -170,6 +170,7 @@ bool parse_namespaces(const char* list, Config& config) {
         size_t comma = rest.find(',');
         std::string_view item(rest.data(), comma == std::string_view::npos ? rest.size() : comma);
         rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+        if (item.empty()) continue;  // "uts,", ",uts" and "" add nothing
         const Name* found = nullptr;
         for (const Name& ns : kNamespaces)
             if (item == ns.name) found = &ns;

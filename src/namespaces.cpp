@@ -31,10 +31,9 @@ struct Plan {
     const Config& config;
     int flags;  // CLONE_NEW*
     long outer_uid, outer_gid;
-    signals::Mask caller_mask;
-    bool caller_ignored_chld;
-    int channel;            // the inner end of the launcher's socketpair
-    bool terminal_is_ours;  // the launcher's group holds the terminal: pass it to the command
+    supervisor::FromLauncher handover;
+    int channel;       // the inner end of the launcher's socketpair
+    int launcher_end;  // the launcher's end: the inner closes its copy first
 };
 
 // capget(2) by hand: musl ships no <sys/capability.h>, and one bit is all pinit needs.
@@ -160,14 +159,17 @@ Result set_up(const Plan& plan) {
     return Result::success();
 }
 
-// PID 1 of the new namespaces. Dies with the launcher (PDEATHSIG, then a check that the
-// launcher had not died already: its end of the channel would be closed).
+// PID 1 of the new namespaces. Dies with the launcher: PDEATHSIG, then a check that the
+// launcher had not died already (its end of the channel, once the inner's copy of it is closed,
+// then shows a hangup). clone() was a fork with no libc bookkeeping: libc's cached thread id is
+// the launcher's, so nothing here may raise() or abort().
 [[noreturn]] void become_inner_init(const Plan& plan) {
+    close(plan.launcher_end);
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     pollfd peer = {plan.channel, POLLIN, 0};
     if (poll(&peer, 1, 0) != 0) _exit(kExitOwnFailure);
     // Its own process group, so that a ^C for the launcher's group reaches it once, relayed.
-    (void)setpgid(0, 0);
+    if (setpgid(0, 0) < 0) log::say(log::kWarn, "setpgid: %m");
     Result result = set_up(plan);
     if (!result.ok()) {
         // The same binary on both sides of a fork: the step string's address is valid there.
@@ -175,10 +177,10 @@ Result set_up(const Plan& plan) {
         _exit(kExitOwnFailure);
     }
     close(plan.channel);
-    // Give back the caller's signal state, which the supervisor then takes over as its own.
-    (void)sigstate::set_mask(plan.caller_mask, nullptr);
-    (void)sigstate::set_ignored(SIGCHLD, plan.caller_ignored_chld, nullptr);
-    _exit(supervisor::run(plan.config, plan.terminal_is_ours));
+    // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
+    // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
+    // handler for.)
+    _exit(supervisor::run(plan.config, &plan.handover));
 }
 
 // Explains a failed clone when the cause is a setting (user_namespaces(7), Debian's sysctl).
@@ -211,6 +213,7 @@ void write_pid_file(const char* path, pid_t pid) {
 
 // The launcher after setup: every signal goes inward; the inner status comes outward.
 int relay(pid_t inner, int signal_fd) {
+    const unsigned launcher = static_cast<unsigned>(getpid());
     for (;;) {
         signalfd_siginfo infos[8];
         ssize_t n = read(signal_fd, infos, sizeof infos);
@@ -224,12 +227,20 @@ int relay(pid_t inner, int signal_fd) {
         }
         for (ssize_t i = 0; i < n / static_cast<ssize_t>(sizeof infos[0]); ++i) {
             int sig = static_cast<int>(infos[i].ssi_signo);
-            if (sig != SIGCHLD && kill(inner, sig) < 0 && errno != ESRCH)
+            bool own = infos[i].ssi_code == SI_USER && infos[i].ssi_pid == launcher;  // SIGPIPE
+            if (sig != SIGCHLD && !own && kill(inner, sig) < 0 && errno != ESRCH)
                 log::say(log::kWarn, "relay signal %d: %m", sig);
         }
-        if (waitpid(inner, &status, WNOHANG) == inner)
-            return WIFSIGNALED(status) ? kExitSignalBase + WTERMSIG(status) : WEXITSTATUS(status);
+        if (waitpid(inner, &status, WNOHANG) == inner) return exit_code_of_status(status);
     }
+}
+
+// The inner side's setup error, if it sent one: false once the channel reaches end of file.
+bool read_setup_error(int channel) {
+    Result failed;
+    if (read(channel, &failed, sizeof failed) != sizeof failed) return false;
+    log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
+    return true;
 }
 
 }  // namespace
@@ -237,39 +248,51 @@ int relay(pid_t inner, int signal_fd) {
 int launch(const Config& config) {
     int flags = CLONE_NEWPID | CLONE_NEWNS | config.namespaces;
     if (!has_cap_sys_admin()) flags |= CLONE_NEWUSER;
-    Plan plan = {
-        config, flags, static_cast<long>(geteuid()),        static_cast<long>(getegid()), 0,
-        false,  -1,    tcgetpgrp(STDIN_FILENO) == getpgrp()};
-    // Signals are blocked before the clone, so none sent to the launcher is lost.
-    if (sigstate::set_mask(signals::kBlockable, &plan.caller_mask) < 0 ||
-        sigstate::set_ignored(SIGCHLD, false, &plan.caller_ignored_chld) < 0) {
+    Plan plan = {config,
+                 flags,
+                 static_cast<long>(geteuid()),
+                 static_cast<long>(getegid()),
+                 {{}, tcgetpgrp(STDIN_FILENO) == getpgrp()},
+                 -1,
+                 -1};
+    // Before the clone, so that no signal sent to the launcher is lost.
+    if (sigstate::take_over(plan.handover.caller) < 0) {
         log::say(log::kError, "block signals: %m");
         return kExitOwnFailure;
     }
+    if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
+        log::say(log::kWarn, "set parent-death signal: %m");  // -p is the launcher's (tini's)
     int channel[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
-        log::say(log::kError, "socketpair: %m");
+    int signal_fd = sigstate::open_signalfd(signals::kBlockable);
+    if (signal_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
+        log::say(log::kError, "%s: %m", signal_fd < 0 ? "signalfd" : "socketpair");
         return kExitOwnFailure;
     }
+    plan.launcher_end = channel[0];
     plan.channel = channel[1];
     pid_t inner =
         static_cast<pid_t>(syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
-    if (inner == 0) become_inner_init(plan);
+    if (inner == 0) {
+        close(signal_fd);
+        become_inner_init(plan);
+    }
     if (inner < 0) {
         report_clone_failure(errno, flags);
         return kExitOwnFailure;
     }
     close(channel[1]);
-    if (config.pid_file != nullptr) write_pid_file(config.pid_file, inner);
-    int code = relay(inner, sigstate::open_signalfd(signals::kBlockable));
-    if (config.pid_file != nullptr) (void)unlink(config.pid_file);
-    // Read only now, not waited for before relaying: a failed setup left its error here.
-    Result failed;
-    if (read(channel[0], &failed, sizeof failed) == sizeof failed) {
-        log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
-        return kExitOwnFailure;
+    // nsenter -t PID must find a finished namespace: with a pid file, wait for the setup.
+    // Without one the launcher relays at once, and reads a setup error when the inner exits.
+    if (config.pid_file != nullptr) {
+        if (read_setup_error(channel[0])) {
+            (void)waitpid(inner, nullptr, 0);
+            return kExitOwnFailure;
+        }
+        write_pid_file(config.pid_file, inner);
     }
-    return code;
+    int code = relay(inner, signal_fd);
+    if (config.pid_file != nullptr) (void)unlink(config.pid_file);
+    return read_setup_error(channel[0]) ? kExitOwnFailure : code;
 }
 
 }  // namespace pinit::namespaces

@@ -3,6 +3,8 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <csignal>
 
@@ -33,27 +35,49 @@ const char* seconds_text(char (&buf)[16], std::uint32_t ms) {
 
 }  // namespace
 
-bool is_timer_signal(int sig, int code) {
-    return sig == SIGALRM && code == SI_KERNEL;
-}
-
 void Cascade::arm_timer(long ms) {
     itimerval once = {};
     once.it_value.tv_sec = ms / 1000;
     once.it_value.tv_usec = ms % 1000 * 1000;
-    if (setitimer(ITIMER_REAL, &once, nullptr) < 0) log::say(log::kWarn, "setitimer: %m");
-    timer_armed_ = true;
+    if (setitimer(ITIMER_REAL, &once, nullptr) < 0)
+        log::say(log::kWarn, "setitimer: %m");  // no deadline then: pinit waits for the exits
+    else
+        timer_armed_ = true;
+}
+
+bool Cascade::timer_due() const {
+    itimerval left = {};
+    return timer_armed_ && getitimer(ITIMER_REAL, &left) == 0 && left.it_value.tv_sec == 0 &&
+           left.it_value.tv_usec == 0;
+}
+
+// /proc/self names pinit's own pid only if /proc belongs to pinit's pid namespace. Under
+// `unshare --pid` without a new /proc, or --no-mount-proc, it does not, and its pids would be
+// other processes: the tree is not walked then.
+static bool proc_shows_pid(pid_t pid) {
+    char link[24] = {};
+    if (readlink("/proc/self", link, sizeof link - 1) <= 0) return false;
+    long value = 0;
+    for (const char* c = link; *c >= '0' && *c <= '9'; ++c) value = value * 10 + (*c - '0');
+    return value == pid;
 }
 
 // As PID 1 everything in the namespace (the kernel's kill(-1) skips only pinit), as a subreaper
-// only pinit's own subtree. Returns the number of descendants found.
+// only pinit's own subtree. Returns the number of descendants found, or -1 as PID 1.
 int Cascade::signal_all(int sig, bool also_continue) {
-    int count = tree::signal_descendants(self_, sig, also_continue);
     if (self_ == 1) {
         (void)kill(-1, sig);
         if (also_continue) (void)kill(-1, SIGCONT);
+        return -1;
     }
-    return count;
+    if (proc_is_ours_ < 0) {
+        proc_is_ours_ = proc_shows_pid(self_);
+        if (!proc_is_ours_) {
+            log::say(log::kWarn, "/proc is another pid namespace's: leaving descendants alone");
+            gave_up_ = true;  // nothing pinit could do would end them: do not wait for them
+        }
+    }
+    return proc_is_ours_ ? tree::signal_descendants(self_, sig, also_continue) : 0;
 }
 
 void Cascade::arm_grace() {
@@ -61,14 +85,19 @@ void Cascade::arm_grace() {
 }
 
 void Cascade::start() {
+    if (kill_rounds_ > 0) return;  // the main child died in a KILL round: the rounds go on
     int left = signal_all(SIGTERM, true);
     char grace[16];
-    log::say(log::kInfo, "%d processes left: TERM, grace %ss", left,
-             seconds_text(grace, grace_ms_));
+    if (left < 0)
+        log::say(log::kInfo, "every process left: TERM, grace %ss", seconds_text(grace, grace_ms_));
+    else
+        log::say(log::kInfo, "%d processes left: TERM, grace %ss", left,
+                 seconds_text(grace, grace_ms_));
+    // The full grace, even if a forwarded TERM started one for the main child (DESIGN.md §4).
     if (grace_ms_ == 0)
         on_timer();
     else
-        arm_grace();
+        arm_timer(grace_ms_);
 }
 
 void Cascade::on_timer() {
@@ -79,7 +108,8 @@ void Cascade::on_timer() {
         return;
     }
     int left = signal_all(SIGKILL, false);
-    if (kill_rounds_ == 1) log::say(log::kInfo, "KILL %d processes", left);
+    if (kill_rounds_ == 1 && left >= 0) log::say(log::kInfo, "KILL %d processes", left);
+    if (kill_rounds_ == 1 && left < 0) log::say(log::kInfo, "KILL every process left");
     arm_timer(kKillRoundMs);
 }
 

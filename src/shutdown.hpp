@@ -10,9 +10,6 @@
 
 namespace pinit::shutdown {
 
-// True for the SIGALRM of pinit's own timer (the kernel sends it), not one to forward.
-bool is_timer_signal(int sig, int code);
-
 class Cascade {
 public:
     Cascade(pid_t self, std::uint32_t grace_ms) : self_(self), grace_ms_(grace_ms) {}
@@ -22,6 +19,8 @@ public:
     void arm_grace();
     // The main child is gone and others remain: TERM now, KILL after the grace.
     void start();
+    // A SIGALRM came: whether pinit's own timer has run out (whatever the signal's origin).
+    bool timer_due() const;
     // The timer fired: a SIGKILL round; repeated while processes remain, a bounded number of
     // times (children forked during a round are caught by the next).
     void on_timer();
@@ -35,6 +34,7 @@ private:
     pid_t self_;
     std::uint32_t grace_ms_;
     bool timer_armed_ = false;
+    int proc_is_ours_ = -1;  // /proc shows this pid namespace: -1 not checked yet
     int kill_rounds_ = 0;
     bool gave_up_ = false;
 };

@@ -34,4 +34,9 @@ int open_signalfd(signals::Mask mask) {
     return static_cast<int>(syscall(SYS_signalfd4, -1, &mask, sizeof mask, SFD_CLOEXEC));
 }
 
+int take_over(Saved& caller) {
+    if (set_mask(signals::kBlockable, &caller.mask) < 0) return -1;
+    return set_ignored(SIGCHLD, false, &caller.ignored_chld);
+}
+
 }  // namespace pinit::sigstate

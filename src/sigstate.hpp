@@ -16,4 +16,14 @@ int set_ignored(int sig, bool ignored, bool* was_ignored);
 // signalfd4 for mask, close-on-exec.
 int open_signalfd(signals::Mask mask);
 
+// What the caller of pinit had; the command gets exactly this back.
+struct Saved {
+    signals::Mask mask = 0;
+    bool ignored_chld = false;
+};
+
+// Blocks every signal pinit may block and sets SIGCHLD to its default action (an inherited
+// SIG_IGN would make the kernel reap the child unseen), saving what was there. -1 on failure.
+int take_over(Saved& caller);
+
 }  // namespace pinit::sigstate

@@ -12,8 +12,10 @@ namespace pinit {
 
 namespace {
 
-// Runs in the vfork child, on the parent's stack and memory: async-signal-safe calls only, no
-// return, and the only write to shared memory is *exec_errno.
+// Runs in the vfork child, on the parent's stack and memory, until the exec: no return, no heap,
+// no locks; writes to shared memory are *exec_errno and errno (the parent reads errno only after
+// vfork returns). execvp is not on POSIX's async-signal-safe list, but musl's and glibc's search
+// PATH on the stack with execve, which is what vfork needs.
 [[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
                                  volatile int* exec_errno) {
     // Take the terminal only if pinit's group holds it now: `pinit -- cmd &` from a shell must

@@ -17,26 +17,6 @@ namespace pinit::supervisor {
 
 namespace {
 
-// The caller's signal state, taken over once at start (the child gets it back in spawn).
-struct SignalState {
-    signals::Mask caller_mask = 0;
-    bool caller_ignored_chld = false;
-    int fd = -1;  // signalfd for every blockable signal; open until pinit exits
-};
-
-// Blocks every signal pinit may block and reads them all from one signalfd; SIGCHLD goes back to
-// its default action, since an inherited SIG_IGN would make the kernel reap the child unseen.
-Result take_over_signals(SignalState& state) {
-    if (sigstate::set_mask(signals::kBlockable, &state.caller_mask) < 0)
-        return Result::from_errno("block signals");
-    if (sigstate::set_ignored(SIGCHLD, false, &state.caller_ignored_chld) < 0)
-        return Result::from_errno("reset SIGCHLD");
-    int fd = sigstate::open_signalfd(signals::kBlockable);
-    if (fd < 0) return Result::from_errno("signalfd");
-    state.fd = fd;
-    return Result::success();
-}
-
 // Not PID 1 (`docker run --pid host`, under a supervisor): orphans of the command's tree would
 // go to some other reaper, so claim them. tini asks for -s and warns instead (tini#141).
 void become_subreaper() {
@@ -45,7 +25,7 @@ void become_subreaper() {
 }
 
 int exit_code_of(int status, const Config& config) {
-    int code = WIFSIGNALED(status) ? kExitSignalBase + WTERMSIG(status) : WEXITSTATUS(status);
+    int code = exit_code_of_status(status);
     return config.remap_to_zero[code & 0xff] ? 0 : code;
 }
 
@@ -55,9 +35,9 @@ bool is_terminating(int sig) {
 
 class Supervisor {
 public:
-    Supervisor(const Config& config, const SignalState& state, pid_t self, pid_t child)
+    Supervisor(const Config& config, int signal_fd, pid_t self, pid_t child)
         : config_(config),
-          state_(state),
+          signal_fd_(signal_fd),
           self_(self),
           child_(child),
           cascade_(self, config.grace_ms) {}
@@ -66,7 +46,7 @@ public:
     int loop() {
         while (child_alive_ || (children_left_ && !cascade_.gave_up())) {
             signalfd_siginfo infos[8];
-            ssize_t n = read(state_.fd, infos, sizeof infos);
+            ssize_t n = read(signal_fd_, infos, sizeof infos);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return lost_signalfd();
             for (ssize_t i = 0; i < n / static_cast<ssize_t>(sizeof infos[0]); ++i)
@@ -78,12 +58,15 @@ public:
 private:
     void handle(const signalfd_siginfo& info) {
         int sig = static_cast<int>(info.ssi_signo);
-        if (sig == SIGCHLD)
+        // pinit's own doing, e.g. SIGPIPE from a log line written to a closed stderr.
+        if (info.ssi_code == SI_USER && static_cast<pid_t>(info.ssi_pid) == self_) return;
+        if (sig == SIGCHLD) {
             reap_all();
-        else if (shutdown::is_timer_signal(sig, info.ssi_code))
-            cascade_.on_timer();
-        else
-            forward(sig);
+            return;
+        }
+        // Standard signals do not queue: a user's ALRM and the timer's may arrive as one.
+        if (sig == SIGALRM && cascade_.timer_due()) cascade_.on_timer();
+        if (sig != SIGALRM || info.ssi_code != SI_KERNEL) forward(sig);
     }
 
     void forward(int sig) {
@@ -105,6 +88,7 @@ private:
             pid_t pid = waitpid(-1, &status, WNOHANG | WUNTRACED);
             children_left_ = pid >= 0;  // -1 is ECHILD: pinit has no children at all
             if (pid <= 0) break;
+            log::say(log::kTrace, "reaped %d, status %d", pid, status);
             if (pid != child_) {
                 if (WIFSTOPPED(status)) continue;
                 if (config_.warn_reap) log::say(log::kWarn, "reaped zombie %d", pid);
@@ -145,7 +129,7 @@ private:
     }
 
     const Config& config_;
-    const SignalState& state_;
+    int signal_fd_;  // every blockable signal; open until pinit exits
     pid_t self_;
     pid_t child_;
     shutdown::Cascade cascade_;
@@ -165,19 +149,25 @@ int report_exec_failure(const char* command, int err) {
 
 }  // namespace
 
-int run(const Config& config, bool terminal_is_ours) {
-    SignalState state;
-    if (Result r = take_over_signals(state); !r.ok()) {
-        log::say(log::kError, "%s: %s", r.step, log::errno_text(r.err));
+int run(const Config& config, const FromLauncher* from_launcher) {
+    sigstate::Saved caller = from_launcher ? from_launcher->caller : sigstate::Saved{};
+    if (!from_launcher && sigstate::take_over(caller) < 0) {
+        log::say(log::kError, "block signals: %m");
+        return kExitOwnFailure;
+    }
+    int signal_fd = sigstate::open_signalfd(signals::kBlockable);
+    if (signal_fd < 0) {
+        log::say(log::kError, "signalfd: %m");
         return kExitOwnFailure;
     }
     pid_t self = getpid();
     if (self != 1) become_subreaper();
-    if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
+    if (!from_launcher && config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
 
-    Spawned child = spawn(config.command,
-                          {state.caller_mask, state.caller_ignored_chld, self, terminal_is_ours});
+    bool terminal_is_ours = from_launcher && from_launcher->terminal_is_ours;
+    Spawned child =
+        spawn(config.command, {caller.mask, caller.ignored_chld, self, terminal_is_ours});
     if (child.pid < 0) {
         log::say(log::kError, "vfork: %s", log::errno_text(child.err));
         return kExitOwnFailure;
@@ -190,7 +180,7 @@ int run(const Config& config, bool terminal_is_ours) {
     // The supervisor must not pin the caller's cwd (a mount could never be unmounted); the child
     // has already exec'd with its own.
     if (chdir("/") < 0) log::say(log::kWarn, "chdir /: %m");
-    return Supervisor(config, state, self, child.pid).loop();
+    return Supervisor(config, signal_fd, self, child.pid).loop();
 }
 
 }  // namespace pinit::supervisor

@@ -2,12 +2,19 @@
 #pragma once
 
 #include "config.hpp"
+#include "sigstate.hpp"
 
 namespace pinit::supervisor {
 
-// Runs config.command under pinit and returns pinit's exit code (DESIGN.md §5).
-// terminal_is_ours: the command gets the terminal's foreground (--new-ns, where the launcher
-// held it); otherwise it gets it only if pinit holds it.
-int run(const Config& config, bool terminal_is_ours = false);
+// What the --new-ns launcher hands to the inner PID 1, which then runs the supervisor.
+struct FromLauncher {
+    sigstate::Saved caller;  // the launcher took the signals over already; never unblocked
+    bool terminal_is_ours;   // the launcher's group held the terminal: pass it to the command
+};
+
+// Runs config.command under pinit and returns pinit's exit code (DESIGN.md §5). With
+// from_launcher, pinit is the inner PID 1 of --new-ns: its signals are already taken over and
+// -p belongs to the launcher (the inner keeps its PDEATHSIG SIGKILL).
+int run(const Config& config, const FromLauncher* from_launcher = nullptr);
 
 }  // namespace pinit::supervisor

@@ -18,7 +18,7 @@ using harness::run;
 
 namespace {
 
-constexpr int kDockerMs = 120000;
+constexpr int kDockerMs = 60000;
 // Tagged per test process: CTest runs each test in its own process, two at a time, and each
 // removes the images it built.
 const std::string kImage = "pinit-test-entrypoint:" + std::to_string(getpid());

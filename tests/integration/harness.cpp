@@ -147,9 +147,9 @@ void Process::pump(int timeout_ms) {
     }
 }
 
-bool Process::wait_for_output(std::string_view needle, int timeout_ms) {
+bool Process::wait_for_output(std::string_view needle, int timeout_ms, bool on_stderr) {
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (out_.find(needle) == std::string::npos) {
+    while ((on_stderr ? err_ : out_).find(needle) == std::string::npos) {
         if (Clock::now() >= deadline || (out_fd_ < 0 && try_reap())) return false;
         pump(remaining_ms(deadline));
     }

@@ -40,8 +40,8 @@ public:
     const std::string& out() const { return out_; }
     const std::string& err() const { return err_; }
 
-    // Collects output until stdout holds needle (true) or timeout_ms passes (false).
-    bool wait_for_output(std::string_view needle, int timeout_ms);
+    // Collects output until stdout (or stderr) holds needle (true) or timeout_ms passes (false).
+    bool wait_for_output(std::string_view needle, int timeout_ms, bool on_stderr = false);
     // Collects output until the process exits; its status as code_of(), or -1 after a timeout
     // (the process is then killed).
     int wait(int timeout_ms);

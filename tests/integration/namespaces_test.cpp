@@ -91,11 +91,15 @@ TEST_P(NewNs, ProcIsAFreshMountWithNosuidNodevNoexec) {
     EXPECT_EQ(result.out.find("shared:"), std::string::npos) << result.out;
 }
 
+// Docker tests may add overlay mounts in parallel: look for this test's own mounts only.
 TEST_P(NewNs, HostMountTableIsUnchangedByMountsInside) {
-    std::string before = harness::read_file("/proc/self/mountinfo");
-    auto result = run_new_ns({"--new-ns", "sh", "-c", "mount -t tmpfs pinit-test /mnt && ls /mnt"});
+    auto result = run_new_ns({"--new-ns", "sh", "-c",
+                              "mount -t tmpfs pinit-test-tmpfs /mnt && grep -c pinit-test-tmpfs "
+                              "/proc/self/mountinfo"});
     EXPECT_EQ(result.code, 0) << result.err;
-    EXPECT_EQ(harness::read_file("/proc/self/mountinfo"), before);
+    EXPECT_EQ(result.out, "1\n");  // it was mounted inside
+    std::string host = harness::read_file("/proc/self/mountinfo");
+    EXPECT_EQ(host.find("pinit-test-tmpfs"), std::string::npos);
 }
 
 TEST_P(NewNs, HostnameChangesStayInside) {
@@ -117,8 +121,9 @@ TEST_P(NewNs, TwoNetNamespacesBindTheSamePort) {
     auto second = listen();
     EXPECT_TRUE(first->wait_for_output("listening 8080", kEventMs)) << first->err();
     EXPECT_TRUE(second->wait_for_output("listening 8080", kEventMs)) << second->err();
-    auto lo = run_new_ns({"--new-ns=net", "cat", "/sys/class/net/lo/operstate"});
-    EXPECT_EQ(lo.code, 0);
+    // IFF_UP (0x1) and IFF_LOOPBACK (0x8): pinit brought lo up.
+    auto lo = run_new_ns({"--new-ns=net", "cat", "/sys/class/net/lo/flags"});
+    EXPECT_EQ(lo.out, "0x9\n") << lo.err;
 }
 
 TEST_P(NewNs, SignalsToTheLauncherReachTheCommand) {
@@ -160,21 +165,84 @@ std::string ns_of(const std::string& pid) {
     return std::filesystem::read_symlink("/proc/" + pid + "/ns/pid").string();
 }
 
+int parent_of(pid_t pid) {
+    std::string stat = harness::read_file("/proc/" + std::to_string(pid) + "/stat");
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    char state;
+    int ppid = 0;
+    fields >> state >> ppid;
+    return ppid;
+}
+
 TEST_P(NewNs, PidFileNamesTheInnerPid1AndKillingItEndsTheLauncherWith137) {
-    std::string pid_file =
-        "/tmp/pinit-test-pidfile-" + std::to_string(getpid()) + (rootless() ? "-u" : "-r");
-    if (rootless()) chmod("/tmp", 01777);
+    char templ[] = "/tmp/pinit-pidfile-XXXXXX";
+    std::string dir = mkdtemp(templ);
+    chmod(dir.c_str(), 01777);  // writable for nobody too
+    std::string pid_file = dir + "/inner.pid";
     std::vector<std::string> argv = {
         pinit(), "--new-ns", "--pid-file", pid_file, "sh", "-c", "echo up; exec sleep 1000"};
     Process launcher(argv, {.in_child = caller(), .stdin_null = true});
     ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
-    std::string inner;
-    std::ifstream(pid_file) >> inner;
-    ASSERT_FALSE(inner.empty());
-    EXPECT_NE(ns_of(inner), ns_of("self"));
-    kill(std::stoi(inner), SIGKILL);
+    std::string text;
+    ASSERT_TRUE(harness::wait_until(
+        [&] { return !(text = harness::read_file(pid_file)).empty() && text.back() == '\n'; },
+        kEventMs));
+    pid_t inner = std::stoi(text);
+    // Only a process this test started may be signalled: the launcher's child.
+    ASSERT_EQ(parent_of(inner), launcher.pid());
+    EXPECT_NE(ns_of(std::to_string(inner)), ns_of("self"));
+    kill(inner, SIGKILL);
     EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
     EXPECT_FALSE(std::filesystem::exists(pid_file)) << "pid file left behind";
+    std::filesystem::remove_all(dir);
+}
+
+// The launcher blocks signals before it clones: one sent at once is queued, never dropped
+// (an init drops what it neither blocks nor handles).
+TEST_P(NewNs, SignalSentRightAfterStartIsNotLost) {
+    for (int i = 0; i < 10; ++i) {
+        Process launcher({pinit(), "--new-ns", "--", "sleep", "30"},
+                         {.in_child = caller(), .stdin_null = true});
+        kill(launcher.pid(), SIGTERM);
+        ASSERT_EQ(launcher.wait(kEventMs), 128 + SIGTERM) << "round " << i;
+    }
+}
+
+TEST_P(NewNs, CommandGetsTheCallersSignalStateAndFds) {
+    auto odd = [this] {
+        auto drop = caller();
+        return [drop] {
+            signal(SIGHUP, SIG_IGN);
+            sigset_t set;
+            sigemptyset(&set);
+            sigaddset(&set, SIGUSR1);
+            sigprocmask(SIG_SETMASK, &set, nullptr);
+            int fd = open("/dev/null", O_RDONLY);
+            dup2(fd, 7);
+            close(fd);
+            drop();
+        };
+    };
+    auto direct = run({helper("sigstate")}, {.in_child = odd()});
+    auto inside = run({pinit(), "--new-ns", helper("sigstate")}, {.in_child = odd()});
+    EXPECT_EQ(inside.out, direct.out) << inside.err;
+    auto fds = run({pinit(), "--new-ns", helper("fdlist")}, {.in_child = odd()});
+    EXPECT_EQ(fds.out, "0 1 2 7\n") << fds.err;
+}
+
+// -p is the launcher's own parent-death signal (tini's meaning); PID 1 keeps PDEATHSIG KILL, so
+// the namespace still dies with the launcher.
+TEST_P(NewNs, PdeathsigOptionDoesNotWeakenTheNamespacesDeathWithTheLauncher) {
+    harness::PidsCgroup cgroup;
+    ASSERT_TRUE(cgroup.valid());
+    std::vector<std::string> argv = {
+        pinit(), "--new-ns", "-p", "TERM", "sh", "-c", "trap '' TERM; echo up; sleep 1000"};
+    Process launcher(argv, {.in_child = caller(&cgroup), .stdin_null = true});
+    ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
+    kill(launcher.pid(), SIGKILL);
+    EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
+    EXPECT_TRUE(harness::wait_until([&] { return cgroup.count() == 0; }, kEventMs))
+        << cgroup.count() << " left";
 }
 
 TEST_P(NewNs, ShutdownCascadeRunsInside) {

@@ -8,7 +8,7 @@ using harness::run;
 
 namespace {
 
-constexpr int kStormMs = 120000;
+constexpr int kStormMs = 60000;
 
 // Until --new-ns exists the namespace comes from unshare(1): pinit is its PID 1.
 TEST(Reaping, OrphanStormAsPid1LeavesNoZombies) {

@@ -50,7 +50,7 @@ struct InCgroup {
         ASSERT_TRUE(cgroup.valid()) << "no writable pids cgroup";
         cgroup.set_max(4000);
         auto start = Clock::now();
-        result = harness::run(argv, {.in_child = cgroup.join()}, 60000);
+        result = harness::run(argv, {.in_child = cgroup.join()}, 40000);
         elapsed_ms = ms_since(start);
     }
 };
@@ -87,7 +87,9 @@ TEST(Shutdown, AsSubreaperGroupMembersAndSetsidDaemonsAllGoButOutsidersStay) {
     run.run({pinit(), "--", helper("lingerer"), "-s", "20", "20", "3"});
     EXPECT_EQ(run.result.code, 3) << run.result.err;
     EXPECT_EQ(run.cgroup.count(), 0);  // tini -s and catatonit leave all 40, dumb-init 20
-    EXPECT_EQ(kill(outsider_child, 0), 0) << "pinit signalled a process outside its tree";
+    // Still running: it is this test's orphan, so waitpid would see it had it died.
+    EXPECT_EQ(waitpid(outsider_child, nullptr, WNOHANG), 0)
+        << "pinit killed a process outside its tree";
     kill(outsider_child, SIGKILL);
 }
 
@@ -112,6 +114,37 @@ TEST(Shutdown, AForkLoopRunningDuringShutdownIsCleanedUp) {
     }
 }
 
+// Standard signals do not queue: an ALRM sent to pinit while its grace timer runs out arrives
+// merged with the timer's. The cascade must still go on (pinit is stopped meanwhile, so the
+// two surely meet).
+TEST(Shutdown, UserAlarmMergedWithTheGraceTimerDoesNotStallTheCascade) {
+    Process process({pinit(), "-vv", "--grace", "0.3", "sh", "-c",
+                     "trap '' TERM ALRM; echo ready; while :; do sleep 0.05; done"},
+                    {.stdin_null = true});
+    ASSERT_TRUE(process.wait_for_output("ready", kEventMs));
+    kill(process.pid(), SIGTERM);
+    ASSERT_TRUE(process.wait_for_output("forward TERM", kEventMs, true));  // grace armed now
+    kill(process.pid(), SIGSTOP);
+    kill(process.pid(), SIGALRM);
+    usleep(600 * 1000);  // the 0.3 s timer runs out while pinit is stopped: not a wait for it
+    kill(process.pid(), SIGCONT);
+    EXPECT_EQ(process.wait(kEventMs), 128 + SIGKILL) << process.err();
+}
+
+// Under `unshare --pid` without a new /proc, /proc's pids are another namespace's: pinit must
+// not walk them (it would signal strangers), and exits instead of waiting for what it cannot end.
+TEST(Shutdown, ProcOfAnotherPidNamespaceIsNeverWalked) {
+    std::string script = pinit() +
+                         " -- sh -c 'sleep 1000 & exit 4' & p=$!; sleep 1000 & s=$!; "
+                         "wait $p; echo pinit=$?; kill -0 $s && echo bystander-alive";
+    harness::PidsCgroup cgroup;
+    ASSERT_TRUE(cgroup.valid());
+    auto result = harness::run({"/usr/bin/unshare", "--pid", "--fork", "/bin/sh", "-c", script},
+                               {.in_child = cgroup.join()}, 40000);
+    EXPECT_EQ(result.out, "pinit=4\nbystander-alive\n") << result.err;
+    EXPECT_NE(result.err.find("/proc is another pid namespace's"), std::string::npos) << result.err;
+}
+
 TEST(Shutdown, MainChildIgnoringForwardedTermIsKilledAfterTheGrace) {
     Process process({pinit(), "--grace", "0.3", "sh", "-c",
                      "trap '' TERM; echo ready; while :; do sleep 0.05; done"},
@@ -129,8 +162,8 @@ TEST(Shutdown, MainChildHonouringForwardedTermExitsWithoutWaitingForTheGrace) {
     ASSERT_TRUE(process.wait_for_output("ready", kEventMs));
     auto start = Clock::now();
     kill(process.pid(), SIGTERM);
-    EXPECT_EQ(process.wait(kEventMs), 128 + SIGTERM);
-    EXPECT_LT(ms_since(start), 30000);
+    EXPECT_EQ(process.wait(kEventMs), 128 + SIGTERM);  // 137 after 60 s had it waited
+    (void)start;
 }
 
 TEST(Shutdown, GraceFromEnvironmentAndVerboseLogsTheSteps) {
@@ -147,7 +180,8 @@ TEST(Shutdown, WarnReapNamesTheLingerersItReaps) {
     auto result = harness::run({pinit(), "-w", helper("lingerer"), "2", "0"});
     EXPECT_EQ(result.code, 0);
     std::istringstream pids(result.out);
-    for (std::string pid; pids >> pid;)
+    int count = 0;
+    for (std::string pid; pids >> pid && ++count;)
         EXPECT_NE(result.err.find("pinit: reaped zombie " + pid + "\n"), std::string::npos)
             << result.err;
 }
