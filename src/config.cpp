@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "options.hpp"
+
 #include <getopt.h>
 
 #include <sched.h>
@@ -12,112 +14,7 @@ namespace pinit {
 
 namespace {
 
-// Options with no short letter get ids past the char range.
-enum Id : int {
-    kHelp = 'h',
-    kVersion = 'V',
-    kVerbose = 'v',
-    kSubreaper = 's',
-    kPdeathsig = 'p',
-    kPgroup = 'g',
-    kRemapExit = 'e',
-    kWarnReap = 'w',
-    kRewrite = 'r',
-    kGrace = 't',
-    kNewNs = 'n',
-    kNoMountProc = 0x100,
-    kHostname,
-    kMapUser,
-    kRoot,
-    kPidFile,
-};
-
-// The one table behind getopt_long, --help and the error messages; an option takes an argument
-// iff it has arg_name (an optional one if that starts with '['), and hint says what a valid
-// argument looks like.
-struct OptionSpec {
-    int id;
-    const char* long_name;
-    const char* arg_name;
-    const char* help;
-    const char* hint;
-};
-
-constexpr const char* kSignalHint = "want a signal: TERM, SIGTERM, 15, RTMIN+3";
-
-constexpr OptionSpec kOptions[] = {
-    {kHelp, "help", nullptr, "show this help and exit", nullptr},
-    {kVersion, "version", nullptr, "show the version and exit", nullptr},
-    {kVerbose, "verbose", nullptr, "log more on stderr (repeat: -vv, -vvv)", "want 0 to 4"},
-    {kSubreaper, "subreaper", nullptr, "accepted for tini; pinit is a subreaper unless PID 1",
-     nullptr},
-    {kPdeathsig, "pdeathsig", "SIG", "signal pinit gets when its own parent dies", kSignalHint},
-    {kPgroup, "pgroup", nullptr, "forward signals to the child's process group", nullptr},
-    {kRemapExit, "remap-exit", "CODE", "exit 0 when the child exits with CODE (repeatable)",
-     "want 0 to 255"},
-    {kWarnReap, "warn-reap", nullptr, "warn about each reaped process that is not the child",
-     nullptr},
-    {kRewrite, "rewrite", "FROM:TO", "forward FROM as TO; TO=0 drops it (repeatable)",
-     "want FROM:TO, two signals (TO may be 0); FROM not KILL, STOP or CHLD"},
-    {kGrace, "grace", "SECS", "TERM first, KILL SECS (e.g. 2.5) later; default 0",
-     "want seconds, e.g. 2 or 0.5"},
-    {kNewNs, "new-ns", "[=LIST]", "run as PID 1 of new pid+mnt namespaces, and LIST's",
-     "want a comma list of pid,mnt,user,uts,ipc,net,cgroup"},
-    {kNoMountProc, "no-mount-proc", nullptr, "with --new-ns: keep the inherited /proc", nullptr},
-    {kHostname, "hostname", "NAME", "with --new-ns: a new uts namespace named NAME", nullptr},
-    {kMapUser, "map-user", nullptr, "in a user namespace: be yourself, not root", nullptr},
-    {kRoot, "root", "DIR", "with --new-ns: pivot_root into DIR", nullptr},
-    {kPidFile, "pid-file", "PATH", "with --new-ns: write the inner PID 1's host pid", nullptr},
-};
-constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
-
-const OptionSpec* find_option(int id) {
-    for (const OptionSpec& spec : kOptions)
-        if (spec.id == id) return &spec;
-    return nullptr;
-}
-
-// Options that the environment can set too: pinit's name first, then tini's.
-struct EnvAlias {
-    int id;
-    const char* name;
-    const char* tini_name;
-};
-
-constexpr EnvAlias kEnvAliases[] = {
-    {kVerbose, "PINIT_VERBOSITY", "TINI_VERBOSITY"},
-    {kSubreaper, "PINIT_SUBREAPER", "TINI_SUBREAPER"},
-    {kPgroup, "PINIT_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP"},
-    {kGrace, "PINIT_GRACE", nullptr},
-};
-
-using LongOptions = std::array<option, kOptionCount + 1>;
-
-LongOptions make_long_options() {
-    LongOptions out{};
-    for (int i = 0; i < kOptionCount; ++i) {
-        const char* arg = kOptions[i].arg_name;
-        int has_arg = !arg ? no_argument : arg[0] == '[' ? optional_argument : required_argument;
-        out[i] = {kOptions[i].long_name, has_arg, nullptr, kOptions[i].id};
-    }
-    return out;
-}
-
-// "+" stops at the first non-option (no permuting into the command's own options);
-// ":" makes a missing argument distinguishable from an unknown option.
-constexpr auto make_short_options() {
-    std::array<char, 3 + 3 * kOptionCount> out{'+', ':'};
-    int n = 2;
-    for (const OptionSpec& spec : kOptions) {
-        if (spec.id > 0xff) continue;
-        out[n++] = static_cast<char>(spec.id);
-        if (spec.arg_name != nullptr) out[n++] = ':';
-        if (spec.arg_name != nullptr && spec.arg_name[0] == '[') out[n++] = ':';
-    }
-    return out;
-}
-
-constexpr auto kShortOptions = make_short_options();
+using namespace options;  // the Id names: kHelp, kVerbose, ...
 
 // Decimal integer in [lo, hi], nothing else.
 bool parse_int(std::string_view text, long lo, long hi, long& out) {
@@ -252,12 +149,12 @@ const char* find_env(char* const* envp, const char* name) {
 
 // A flag variable is on when set to anything but "0" (tini: any value, even empty).
 bool apply_environment(char* const* envp, Config& config, ParseError& error) {
-    for (const EnvAlias& alias : kEnvAliases) {
+    for (const EnvAlias& alias : env_aliases()) {
         const char* name = alias.name;
         const char* value = find_env(envp, name);
         if (value == nullptr) value = find_env(envp, name = alias.tini_name);
         if (value == nullptr) continue;
-        const OptionSpec* spec = find_option(alias.id);
+        const Spec* spec = find(alias.id);
         if (alias.id != kVerbose && spec->arg_name == nullptr && std::string_view(value) == "0")
             continue;
         if (!apply(alias.id, value, true, config)) {
@@ -271,11 +168,11 @@ bool apply_environment(char* const* envp, Config& config, ParseError& error) {
 bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
     optind = 0;  // full reset of getopt's state (glibc and musl), so parsing can repeat
     opterr = 0;  // pinit words the errors itself
-    const LongOptions long_options = make_long_options();
+    const LongOptions long_opts = long_options();
     for (;;) {
-        int id = getopt_long(argc, argv, kShortOptions.data(), long_options.data(), nullptr);
+        int id = getopt_long(argc, argv, short_options(), long_opts.data(), nullptr);
         if (id == -1) return true;
-        const OptionSpec* spec = find_option(optopt);
+        const Spec* spec = find(optopt);
         if (id == '?' && spec == nullptr && optopt != 0) {
             error = {"unknown option", nullptr,
                      nullptr,          false,
@@ -291,7 +188,7 @@ bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
             return false;
         }
         if (!apply(id, optarg, false, config)) {
-            spec = find_option(id);
+            spec = find(id);
             error = {"invalid value", optarg, spec->long_name, true, spec->hint};
             return false;
         }
@@ -312,39 +209,6 @@ ParseResult parse_config(int argc, char** argv, char* const* envp) {
             result.config.command = argv + optind;
     }
     return result;
-}
-
-const char* usage_text() {
-    constexpr int kHelpColumn = 28;
-    static char text[2048];
-    char* p = text;
-    char* const end = text + sizeof text - 1;
-    auto put = [&p, end](const char* piece) {
-        while (*piece != '\0' && p < end) *p++ = *piece++;
-    };
-    put("Usage: pinit [OPTION]... [--] COMMAND [ARG]...\n"
-        "Run COMMAND as the child of a tiny init: forward every signal to it, reap every\n"
-        "zombie, and exit with its status (128+N if it died of signal N).\n\n");
-    for (const OptionSpec& spec : kOptions) {
-        const char* line = p;
-        char letter[] = {' ', ' ', '-', static_cast<char>(spec.id), ',', ' ', '\0'};
-        put(spec.id <= 0xff ? letter : "      ");
-        put("--");
-        put(spec.long_name);
-        if (spec.arg_name != nullptr && spec.arg_name[0] != '[') put(" ");
-        if (spec.arg_name != nullptr) put(spec.arg_name);
-        do put(" ");
-        while (p - line < kHelpColumn);
-        put(spec.help);
-        put("\n");
-    }
-    put("\nSignals: TERM, SIGTERM, 15, RTMIN+3, any case.\n"
-        "Environment: PINIT_VERBOSITY, PINIT_SUBREAPER, PINIT_KILL_PROCESS_GROUP\n"
-        "(or tini's TINI_* names for these three), PINIT_GRACE.\n"
-        "Exit: the child's status; 125 pinit failed; 126 COMMAND not executable;\n"
-        "127 COMMAND not found.\n");
-    *p = '\0';
-    return text;
 }
 
 }  // namespace pinit

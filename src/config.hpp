@@ -53,7 +53,4 @@ struct [[nodiscard]] ParseResult {
 // Options end at "--" or at the first non-option word. envp may be nullptr.
 ParseResult parse_config(int argc, char** argv, char* const* envp);
 
-// The --help text, generated from the same option table the parser uses.
-const char* usage_text();
-
 }  // namespace pinit

@@ -4,6 +4,7 @@
 #include "config.hpp"
 #include "log.hpp"
 #include "namespaces.hpp"
+#include "options.hpp"
 #include "result.hpp"
 #include "supervisor.hpp"
 
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
     pinit::log::set_verbosity(config.verbosity);
     switch (config.action) {
     case pinit::Action::help:
-        return pinit::log::write_all(STDOUT_FILENO, pinit::usage_text()) ? 0 : 1;
+        return pinit::log::write_all(STDOUT_FILENO, pinit::options::usage_text()) ? 0 : 1;
     case pinit::Action::version:
         // " - git.COMMIT" is where `docker info` looks for an init's commit (moby's
         // parseInitVersion); without it dockerd warns that it cannot parse the output.

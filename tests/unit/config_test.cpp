@@ -1,6 +1,7 @@
 // parse_config: every option, the environment aliases, where option parsing stops, and every
 // error path with the words a user would see (DESIGN.md §1 and §5).
 #include "config.hpp"
+#include "options.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@
 
 namespace pinit {
 namespace {
+
+using options::usage_text;
 
 // getopt wants a mutable char** and Config::command must point into that very array, so the
 // words live in owned strings for as long as the test looks at the result.

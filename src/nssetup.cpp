@@ -1,0 +1,130 @@
+#include "nssetup.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "text.hpp"
+
+namespace pinit::namespaces {
+
+namespace {
+
+// The setup steps, run in the inner PID 1 in the order of kSteps. Each returns what the system
+// calls it makes return: -1 with errno on failure; 0 also when it has nothing to do.
+
+// Closes fd and returns rc, keeping the errno of whatever failed before.
+int close_then(int fd, int rc) {
+    int saved_errno = errno;
+    close(fd);
+    errno = saved_errno;
+    return rc;
+}
+
+int write_file(const char* path, const char* text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    return close_then(fd, write(fd, text, __builtin_strlen(text)) < 0 ? -1 : 0);
+}
+
+// Without privilege the caller becomes root inside (--map-user: itself); setgroups must be
+// denied before an unprivileged gid_map is accepted (user_namespaces(7)).
+int write_id_map(const char* path, long outer, bool map_user) {
+    Text map;
+    map.put(map_user ? outer : 0L).put(' ').put(outer).put(" 1\n");
+    return write_file(path, map.c_str());
+}
+
+int deny_setgroups(const Plan& plan) {
+    return plan.flags & CLONE_NEWUSER ? write_file("/proc/self/setgroups", "deny") : 0;
+}
+
+int map_uid(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWUSER)) return 0;
+    return write_id_map("/proc/self/uid_map", plan.outer_uid, plan.config.map_user);
+}
+
+int map_gid(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWUSER)) return 0;
+    return write_id_map("/proc/self/gid_map", plan.outer_gid, plan.config.map_user);
+}
+
+// Before anything is mounted, so that no mount below can propagate to the host.
+int make_root_private(const Plan&) {
+    return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+}
+
+// --root, first half: DIR bind-mounted onto itself becomes the working directory.
+int bind_root(const Plan& plan) {
+    const char* dir = plan.config.root;
+    if (dir == nullptr) return 0;
+    return mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr) < 0 ? -1 : chdir(dir);
+}
+
+// Into the new root before the old one is detached: in a user namespace the kernel mounts a new
+// proc only while a full one is still visible (mount_too_revealing).
+int mount_proc(const Plan& plan) {
+    if (!plan.config.mount_proc) return 0;
+    return mount("proc", plan.config.root ? "proc" : "/proc", "proc",
+                 MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+}
+
+// --root, second half: pivot_root(".", ".") stacks the old root on the new one; detaching it
+// leaves only DIR.
+int pivot_into_root(const Plan& plan) {
+    if (plan.config.root == nullptr) return 0;
+    if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0) return -1;
+    return chdir("/");
+}
+
+int set_hostname(const Plan& plan) {
+    const char* name = plan.config.hostname;
+    return name ? sethostname(name, __builtin_strlen(name)) : 0;
+}
+
+// A new network namespace has only lo, and it is down.
+int bring_up_loopback(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWNET)) return 0;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    ifreq request = {};
+    __builtin_memcpy(request.ifr_name, "lo", 3);
+    request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+    return close_then(fd, ioctl(fd, SIOCSIFFLAGS, &request));
+}
+
+// POSIX message queues of the new ipc namespace, where the system shows them.
+int mount_mqueue(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWIPC) || access("/dev/mqueue", F_OK) != 0) return 0;
+    return mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+}
+
+struct Step {
+    const char* name;  // what failed, in the launcher's message
+    int (*run)(const Plan&);
+};
+
+constexpr Step kSteps[] = {
+    {"deny setgroups", deny_setgroups}, {"write uid_map", map_uid},
+    {"write gid_map", map_gid},         {"make / private", make_root_private},
+    {"bind --root", bind_root},         {"mount /proc", mount_proc},
+    {"pivot_root", pivot_into_root},    {"sethostname", set_hostname},
+    {"bring up lo", bring_up_loopback}, {"mount /dev/mqueue", mount_mqueue},
+};
+
+}  // namespace
+
+Result set_up(const Plan& plan) {
+    for (const Step& step : kSteps)
+        if (step.run(plan) < 0) return Result::from_errno(step.name);
+    return Result::success();
+}
+
+}  // namespace pinit::namespaces
