@@ -24,6 +24,7 @@ constexpr int kDockerMs = 60000;
 const std::string kImage = "pinit-test-entrypoint:" + std::to_string(getpid());
 const std::string kPlainImage = "pinit-test-busybox:" + std::to_string(getpid());  // for --init
 const char* kBusybox = "/bin/busybox";
+std::string build_error_;  // stderr of a failed docker build, for the skip reason
 
 harness::Result docker(const harness::Argv& args, int timeout_ms = kDockerMs) {
     harness::Argv argv = {"/usr/bin/docker"};
@@ -49,8 +50,11 @@ bool build_image(const std::string& tag, bool with_pinit) {
         dockerfile << "COPY pinit /pinit\nENTRYPOINT [\"/pinit\", \"--\"]\n";
     }
     dockerfile.close();
-    auto result = docker({"build", "-q", "-t", tag, dir});
+    // --no-cache: no layer is shared with the images of test processes running alongside, so
+    // their `docker rmi` cannot pull one away from under this build.
+    auto result = docker({"build", "-q", "--no-cache", "-t", tag, dir});
     std::filesystem::remove_all(dir);
+    if (result.code != 0) build_error_ = result.err;
     return result.code == 0;
 }
 
@@ -64,7 +68,7 @@ protected:
         } else if (access(kBusybox, X_OK) != 0) {
             skip_reason_ = "busybox-static not installed";
         } else if (!build_image(kImage, true) || !build_image(kPlainImage, false)) {
-            skip_reason_ = "docker build of the test images failed";
+            skip_reason_ = "docker build of the test images failed: " + build_error_;
         }
     }
     static void TearDownTestSuite() {
