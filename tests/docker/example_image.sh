@@ -25,9 +25,18 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   docker import "$tarball" "$base" >/dev/null
 fi
 
+# Afterwards, remove the image and the untagged build-stage images this build leaves behind
+# (only those: the ones that were dangling before stay).
+dangling_before=$(docker images -q -f dangling=true | sort)
+cleanup() {
+  docker rmi -f "$image" >/dev/null 2>&1 || true
+  comm -13 <(echo "$dangling_before") <(docker images -q -f dangling=true | sort) |
+    xargs -r docker rmi -f >/dev/null 2>&1 || true
+  rm -rf "${root:-}"
+}
+trap cleanup EXIT
 # The builder needs the network for apt-get; the daemon here runs with --bridge=none.
 docker build -q --network host -f "$repo/Dockerfile.example" -t "$image" "$repo" >/dev/null
-trap 'docker rmi -f "$image" >/dev/null 2>&1 || true; rm -rf "${root:-}"' EXIT
 
 out=$(docker run --rm "$image")
 echo "$out"
