@@ -115,7 +115,10 @@ private:
     // Ctrl-Z stopped the command in a terminal: stop pinit too, so the calling shell sees its job
     // stopped; on `fg` hand the terminal back and continue the command. As PID 1 pinit never stops.
     void follow_child_stop() {
-        if (self_ == 1 || tcgetpgrp(STDIN_FILENO) != child_) return;
+        // The job is in the terminal's foreground: the child's group, or still pinit's own when
+        // ^Z came before the child took the terminal (pinit then forwarded the TSTP).
+        pid_t foreground = tcgetpgrp(STDIN_FILENO);
+        if (self_ == 1 || (foreground != child_ && foreground != getpgrp())) return;
         log::say(log::kDebug, "child stopped; stopping pinit for the shell");
         (void)kill(self_, SIGSTOP);
         if (tcgetpgrp(STDIN_FILENO) == getpgrp()) (void)tcsetpgrp(STDIN_FILENO, child_);

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <random>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -143,6 +144,68 @@ TEST(ChildState, InATerminalTheChildIsForegroundAndCtrlCGives130) {
     close(master);
     ASSERT_TRUE(exited);
     EXPECT_EQ(harness::code_of(status), 130);
+}
+
+// Job control from an interactive shell: ^Z stops the command, pinit stops itself so the shell
+// sees its job stopped, `fg` gives the terminal back and continues the command, ^C gives 130.
+TEST(ChildState, InAShellCtrlZStopsTheJobAndFgResumesIt) {
+    int master = -1;
+    pid_t shell = forkpty(&master, nullptr, nullptr, nullptr);
+    ASSERT_GE(shell, 0);
+    if (shell == 0) {
+        char* env[] = {const_cast<char*>("PS1=prompt$ "), const_cast<char*>("PATH=/usr/bin:/bin"),
+                       nullptr};
+        execle("/bin/bash", "bash", "--norc", "--noprofile", "-i", static_cast<char*>(nullptr),
+               env);
+        _exit(126);
+    }
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+    std::string screen;
+    size_t cursor = 0;  // each wait looks past what the previous one matched
+    auto read_until = [&](const std::string& needle) {
+        return harness::wait_until(
+            [&] {
+                char buf[512];
+                ssize_t n = read(master, buf, sizeof buf);
+                if (n > 0) screen.append(buf, static_cast<size_t>(n));
+                size_t at = screen.find(needle, cursor);
+                if (at == std::string::npos) return false;
+                cursor = at + needle.size();
+                return true;
+            },
+            kEventMs);
+    };
+    auto type = [&](const std::string& keys) {
+        ASSERT_EQ(write(master, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
+    };
+    EXPECT_TRUE(read_until("prompt$ ")) << screen;
+    type(pinit() + " -- sh -c 'echo started; exec sleep 100'\n");
+    EXPECT_TRUE(read_until("\nstarted")) << screen;  // the output, not the typed command
+    type("\x1a");
+    EXPECT_TRUE(read_until("Stopped")) << screen;
+    EXPECT_TRUE(read_until("prompt$ ")) << screen;
+    type("fg\n");
+    EXPECT_TRUE(read_until("sleep 100")) << screen;  // bash echoes the job it resumes
+    // ^C must reach the job, not bash: wait until bash has handed the terminal over.
+    auto foreground = [&] {
+        std::string stat = harness::read_file("/proc/" + std::to_string(shell) + "/stat");
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+        std::string state, ppid, pgrp, session, tty;
+        long tpgid = 0;
+        fields >> state >> ppid >> pgrp >> session >> tty >> tpgid;
+        return tpgid;
+    };
+    EXPECT_TRUE(harness::wait_until([&] { return foreground() != shell; }, kEventMs));
+    type("\x03");
+    EXPECT_TRUE(read_until("prompt$ ")) << screen;
+    type("echo rc=$?\n");
+    EXPECT_TRUE(read_until("rc=130")) << screen;
+    type("exit\n");
+    int status = 0;
+    bool exited =
+        harness::wait_until([&] { return waitpid(shell, &status, WNOHANG) == shell; }, kEventMs);
+    close(master);
+    EXPECT_TRUE(exited);
 }
 
 }  // namespace
