@@ -23,6 +23,9 @@ namespace pinit::namespaces {
 
 namespace {
 
+// The inner side's "setup done" message; a failed setup sends its Result instead.
+constexpr char kSetupDone = 'R';
+
 // capget(2) by hand: musl ships no <sys/capability.h>, and one bit is all pinit needs.
 bool has_cap_sys_admin() {
     constexpr unsigned kVersion3 = 0x20080522;  // _LINUX_CAPABILITY_VERSION_3
@@ -54,11 +57,13 @@ bool has_cap_sys_admin() {
         (void)!write(plan.channel, &result, sizeof result);
         _exit(kExitOwnFailure);
     }
-    close(plan.channel);
+    (void)!write(plan.channel, &kSetupDone, 1);  // the channel stays open for job control
     // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
     // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
     // handler for.)
-    _exit(supervisor::run(plan.config, &plan.handover));
+    supervisor::FromLauncher handover = plan.handover;
+    handover.channel = plan.channel;
+    _exit(supervisor::run(plan.config, &handover));
 }
 
 // Explains a failed clone when the cause is a setting (user_namespaces(7), Debian's sysctl).
@@ -89,10 +94,32 @@ void write_pid_file(const char* path, pid_t pid) {
     if (fd >= 0) close(fd);
 }
 
-// The launcher after setup: every signal goes inward; the inner status comes outward.
-int relay(pid_t inner, int signal_fd) {
+// One message from the inner side (SOCK_SEQPACKET: one read, one message). Returns false once
+// the channel is closed or the setup failed (then *failed is set, for after the inner's exit).
+bool hear_inner(int channel, Result* failed) {
+    char message[sizeof(Result)];
+    ssize_t n = read(channel, message, sizeof message);
+    if (n == sizeof(Result)) {
+        __builtin_memcpy(failed, message, sizeof *failed);
+        return false;
+    }
+    if (n == 1 && message[0] == supervisor::kJobStopped) {
+        (void)kill(getpid(), SIGSTOP);  // the shell sees its job stopped; fg or bg continues it
+        char answer = tcgetpgrp(STDIN_FILENO) == getpgrp() ? supervisor::kJobForeground
+                                                           : supervisor::kJobBackground;
+        (void)!write(channel, &answer, 1);
+    }
+    return n > 0;
+}
+
+// The launcher after the clone: every signal goes inward; the inner status comes outward.
+int relay(pid_t inner, int signal_fd, int channel, Result* failed) {
     const unsigned launcher = static_cast<unsigned>(getpid());
     for (;;) {
+        pollfd fds[2] = {{signal_fd, POLLIN, 0}, {channel, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0) continue;  // EINTR: all signals are blocked, but be safe
+        if (fds[1].revents != 0 && !hear_inner(channel, failed)) channel = -1;  // poll skips -1
+        if (fds[0].revents == 0) continue;
         signalfd_siginfo infos[8];
         ssize_t n = read(signal_fd, infos, sizeof infos);
         if (n < 0 && errno == EINTR) continue;
@@ -109,16 +136,11 @@ int relay(pid_t inner, int signal_fd) {
             if (sig != SIGCHLD && !own && kill(inner, sig) < 0 && errno != ESRCH)
                 log::say(log::kWarn, "relay signal %d: %m", sig);
         }
-        if (waitpid(inner, &status, WNOHANG) == inner) return exit_code_of_status(status);
+        if (waitpid(inner, &status, WNOHANG) == inner) {
+            if (channel >= 0) (void)hear_inner(channel, failed);  // a last message, if any
+            return exit_code_of_status(status);
+        }
     }
-}
-
-// The inner side's setup error, if it sent one: false once the channel reaches end of file.
-bool read_setup_error(int channel) {
-    Result failed;
-    if (read(channel, &failed, sizeof failed) != sizeof failed) return false;
-    log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
-    return true;
 }
 
 }  // namespace
@@ -130,7 +152,7 @@ int launch(const Config& config) {
                  flags,
                  static_cast<long>(geteuid()),
                  static_cast<long>(getegid()),
-                 {{}, tcgetpgrp(STDIN_FILENO) == getpgrp()},
+                 {{}, tcgetpgrp(STDIN_FILENO) == getpgrp(), -1},
                  -1,
                  -1};
     // Before the clone, so that no signal sent to the launcher is lost.
@@ -142,7 +164,7 @@ int launch(const Config& config) {
         log::say(log::kWarn, "set parent-death signal: %m");  // -p is the launcher's (tini's)
     int channel[2];
     int signal_fd = sigstate::open_signalfd(signals::kBlockable);
-    if (signal_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) < 0) {
+    if (signal_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
         log::say(log::kError, "%s: %m", signal_fd < 0 ? "signalfd" : "socketpair");
         return kExitOwnFailure;
     }
@@ -159,18 +181,20 @@ int launch(const Config& config) {
         return kExitOwnFailure;
     }
     close(channel[1]);
+    Result failed;  // the inner side's setup error, if it sends one
     // nsenter -t PID must find a finished namespace: with a pid file, wait for the setup.
-    // Without one the launcher relays at once, and reads a setup error when the inner exits.
+    // Without one the launcher relays at once and learns of a failed setup in the relay.
     if (config.pid_file != nullptr) {
-        if (read_setup_error(channel[0])) {
-            (void)waitpid(inner, nullptr, 0);
-            return kExitOwnFailure;
-        }
-        write_pid_file(config.pid_file, inner);
+        char message[sizeof(Result)];
+        ssize_t n = read(channel[0], message, sizeof message);
+        if (n == 1 && message[0] == kSetupDone) write_pid_file(config.pid_file, inner);
+        if (n == sizeof(Result)) __builtin_memcpy(&failed, message, sizeof failed);
     }
-    int code = relay(inner, signal_fd);
+    int code = relay(inner, signal_fd, failed.ok() ? channel[0] : -1, &failed);
     if (config.pid_file != nullptr) (void)unlink(config.pid_file);
-    return read_setup_error(channel[0]) ? kExitOwnFailure : code;
+    if (failed.ok()) return code;
+    log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
+    return kExitOwnFailure;
 }
 
 }  // namespace pinit::namespaces

@@ -1,5 +1,6 @@
 #include "supervisor.hpp"
 
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -45,6 +46,7 @@ public:
     // From here on pinit must not die: every failure is a warning and the loop goes on.
     int loop() {
         while (child_alive_ || (children_left_ && !cascade_.gave_up())) {
+            if (job_channel_ >= 0 && !wait_for_input()) continue;
             signalfd_siginfo infos[8];
             ssize_t n = read(signal_fd_, infos, sizeof infos);
             if (n < 0 && errno == EINTR) continue;
@@ -55,7 +57,23 @@ public:
         return exit_code_of(child_status_, config_);
     }
 
+    void set_job_channel(int fd) { job_channel_ = fd; }
+
 private:
+    // --new-ns PID 1: waits for signals or a message from the launcher; true if signals wait.
+    bool wait_for_input() {
+        pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {job_channel_, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0) return false;
+        if (fds[1].revents != 0) {
+            char answer = 0;
+            if (read(job_channel_, &answer, 1) == 1)
+                resume_job(answer == kJobForeground);
+            else
+                job_channel_ = -1;  // the launcher is gone; PDEATHSIG follows
+        }
+        return fds[0].revents != 0;
+    }
+
     void handle(const signalfd_siginfo& info) {
         int sig = static_cast<int>(info.ssi_signo);
         // pinit's own doing, e.g. SIGPIPE from a log line written to a closed stderr.
@@ -118,10 +136,21 @@ private:
         // The job is in the terminal's foreground: the child's group, or still pinit's own when
         // ^Z came before the child took the terminal (pinit then forwarded the TSTP).
         pid_t foreground = tcgetpgrp(STDIN_FILENO);
-        if (self_ == 1 || (foreground != child_ && foreground != getpgrp())) return;
-        log::say(log::kDebug, "child stopped; stopping pinit for the shell");
-        (void)kill(self_, SIGSTOP);
-        if (tcgetpgrp(STDIN_FILENO) == getpgrp()) (void)tcsetpgrp(STDIN_FILENO, child_);
+        bool launcher_is_foreground = job_channel_ >= 0 && foreground == 0;  // invisible group
+        if (foreground != child_ && foreground != getpgrp() && !launcher_is_foreground) return;
+        if (self_ != 1) {
+            log::say(log::kDebug, "child stopped; stopping pinit for the shell");
+            (void)kill(self_, SIGSTOP);
+            resume_job(tcgetpgrp(STDIN_FILENO) == getpgrp());
+        } else if (job_channel_ >= 0) {
+            log::say(log::kDebug, "child stopped; telling the launcher");
+            (void)!write(job_channel_, &kJobStopped, 1);
+        }
+    }
+
+    // The shell continued the job: the terminal goes back to the child if the job has it.
+    void resume_job(bool foreground) {
+        if (foreground) (void)tcsetpgrp(STDIN_FILENO, child_);
         (void)kill(-child_, SIGCONT);
     }
 
@@ -132,7 +161,8 @@ private:
     }
 
     const Config& config_;
-    int signal_fd_;  // every blockable signal; open until pinit exits
+    int signal_fd_;         // every blockable signal; open until pinit exits
+    int job_channel_ = -1;  // --new-ns: the launcher's socket
     pid_t self_;
     pid_t child_;
     shutdown::Cascade cascade_;
@@ -183,7 +213,9 @@ int run(const Config& config, const FromLauncher* from_launcher) {
     // The supervisor must not pin the caller's cwd (a mount could never be unmounted); the child
     // has already exec'd with its own.
     if (chdir("/") < 0) log::say(log::kWarn, "chdir /: %m");
-    return Supervisor(config, signal_fd, self, child.pid).loop();
+    Supervisor supervisor(config, signal_fd, self, child.pid);
+    if (from_launcher) supervisor.set_job_channel(from_launcher->channel);
+    return supervisor.loop();
 }
 
 }  // namespace pinit::supervisor

@@ -148,7 +148,8 @@ TEST(ChildState, InATerminalTheChildIsForegroundAndCtrlCGives130) {
 
 // Job control from an interactive shell: ^Z stops the command, pinit stops itself so the shell
 // sees its job stopped, `fg` gives the terminal back and continues the command, ^C gives 130.
-TEST(ChildState, InAShellCtrlZStopsTheJobAndFgResumesIt) {
+// With --new-ns PID 1 cannot stop: it asks the launcher to, over their socket.
+void check_job_control(const std::string& mode) {
     int master = -1;
     pid_t shell = forkpty(&master, nullptr, nullptr, nullptr);
     ASSERT_GE(shell, 0);
@@ -179,7 +180,7 @@ TEST(ChildState, InAShellCtrlZStopsTheJobAndFgResumesIt) {
         ASSERT_EQ(write(master, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
     };
     EXPECT_TRUE(read_until("prompt$ ")) << screen;
-    type(pinit() + " -- sh -c 'echo started; exec sleep 100'\n");
+    type(pinit() + mode + " -- sh -c 'echo started; exec sleep 100'\n");
     EXPECT_TRUE(read_until("\nstarted")) << screen;  // the output, not the typed command
     type("\x1a");
     EXPECT_TRUE(read_until("Stopped")) << screen;
@@ -206,6 +207,14 @@ TEST(ChildState, InAShellCtrlZStopsTheJobAndFgResumesIt) {
         harness::wait_until([&] { return waitpid(shell, &status, WNOHANG) == shell; }, kEventMs);
     close(master);
     EXPECT_TRUE(exited);
+}
+
+TEST(ChildState, InAShellCtrlZStopsTheJobAndFgResumesIt) {
+    check_job_control("");
+}
+
+TEST(ChildState, InAShellCtrlZStopsANewNsJobAndFgResumesIt) {
+    check_job_control(" --new-ns");
 }
 
 }  // namespace
