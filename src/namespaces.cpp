@@ -47,23 +47,21 @@ bool has_cap_sys_admin() {
 [[noreturn]] void become_inner_init(const Plan& plan) {
     close(plan.launcher_end);
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-    pollfd peer = {plan.channel, POLLIN, 0};
+    pollfd peer = {plan.handover.channel, POLLIN, 0};
     if (poll(&peer, 1, 0) != 0) _exit(kExitOwnFailure);
     // Its own process group, so that a ^C for the launcher's group reaches it once, relayed.
     if (setpgid(0, 0) < 0) log::say(log::kWarn, "setpgid: %m");
     Result result = set_up(plan);
     if (!result.ok()) {
         // The same binary on both sides of a fork: the step string's address is valid there.
-        (void)!write(plan.channel, &result, sizeof result);
+        (void)!write(plan.handover.channel, &result, sizeof result);
         _exit(kExitOwnFailure);
     }
-    (void)!write(plan.channel, &kSetupDone, 1);  // the channel stays open for job control
+    (void)!write(plan.handover.channel, &kSetupDone, 1);  // the channel stays open for job control
     // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
     // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
     // handler for.)
-    supervisor::FromLauncher handover = plan.handover;
-    handover.channel = plan.channel;
-    _exit(supervisor::run(plan.config, &handover));
+    _exit(supervisor::run(plan.config, &plan.handover));
 }
 
 // Explains a failed clone when the cause is a setting (user_namespaces(7), Debian's sysctl).
@@ -153,7 +151,6 @@ int launch(const Config& config) {
                  static_cast<long>(geteuid()),
                  static_cast<long>(getegid()),
                  {{}, tcgetpgrp(STDIN_FILENO) == getpgrp(), -1},
-                 -1,
                  -1};
     // Before the clone, so that no signal sent to the launcher is lost.
     if (sigstate::take_over(plan.handover.caller) < 0) {
@@ -169,7 +166,7 @@ int launch(const Config& config) {
         return kExitOwnFailure;
     }
     plan.launcher_end = channel[0];
-    plan.channel = channel[1];
+    plan.handover.channel = channel[1];  // the inner end
     pid_t inner =
         static_cast<pid_t>(syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
     if (inner == 0) {

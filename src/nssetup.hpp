@@ -15,7 +15,6 @@ struct Plan {
     int flags;  // CLONE_NEW*
     long outer_uid, outer_gid;
     supervisor::FromLauncher handover;
-    int channel;       // the inner end of the launcher's socketpair
     int launcher_end;  // the launcher's end: the inner closes its copy first
 };
 
