@@ -15,6 +15,7 @@ ifneq ($(wildcard $(MUSL_SPECS)),)
   GXX_VER := $(shell $(CXX) -dumpversion | cut -d. -f1)
   LIBC_FLAGS := -specs $(MUSL_SPECS) -isystem /usr/include/c++/$(GXX_VER) \
     -isystem /usr/include/x86_64-linux-gnu/c++/$(GXX_VER) -D'__GLIBC_PREREQ(a,b)=0'
+  LIBC_LDFLAGS := $(LDFLAGS_MUSL)
 else
   $(warning musl-tools not installed: building against static glibc (much larger binary))
 endif
@@ -24,7 +25,7 @@ all: $(BUILD)/pinit
 
 $(BUILD)/pinit: $(SOURCES) $(HEADERS) Makefile flags.mk
 	@mkdir -p $(BUILD)
-	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT)
+	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT) $(LIBC_LDFLAGS)
 
 test: $(BUILD)/pinit
 	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo

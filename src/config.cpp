@@ -63,25 +63,24 @@ bool parse_namespaces(const char* list, Config& config) {
                                            {"ipc", CLONE_NEWIPC},
                                            {"net", CLONE_NEWNET},
                                            {"cgroup", CLONE_NEWCGROUP}};
-    for (std::string_view rest(list ? list : ""); !rest.empty();) {
-        size_t comma = rest.find(',');
-        std::string_view item(rest.data(), comma == std::string_view::npos ? rest.size() : comma);
-        rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
-        if (item.empty()) continue;  // "uts,", ",uts" and "" add nothing
+    for (const char* item = list ? list : ""; *item != '\0';) {
+        const char* end = __builtin_strchr(item, ',');
+        if (end == nullptr) end = item + __builtin_strlen(item);
         const Name* found = nullptr;
         for (const Name& ns : kNamespaces)
-            if (item == ns.name) found = &ns;
-        if (found == nullptr) return false;
-        config.namespaces |= found->flag;
+            if (std::string_view(item, end - item) == ns.name) found = &ns;
+        if (found == nullptr && end != item) return false;  // "uts,", ",uts" and "" add nothing
+        if (found != nullptr) config.namespaces |= found->flag;
+        item = *end == ',' ? end + 1 : end;
     }
     return true;
 }
 
 bool parse_rewrite(const char* spec, Config& config) {
-    size_t colon = std::string_view(spec).find(':');
-    if (colon == std::string_view::npos) return false;
-    auto from = signals::parse({spec, colon});
-    std::string_view to_text(spec + colon + 1);
+    const char* colon = __builtin_strchr(spec, ':');
+    if (colon == nullptr) return false;
+    auto from = signals::parse({spec, static_cast<size_t>(colon - spec)});
+    std::string_view to_text(colon + 1);
     auto to = to_text == "0" ? std::optional<int>(0) : signals::parse(to_text);
     if (!from || !to || *from == SIGKILL || *from == SIGSTOP || *from == SIGCHLD) return false;
     config.rewrite.set(*from, *to);
@@ -136,17 +135,6 @@ bool apply(int id, const char* value, bool from_env, Config& config) {
     }
 }
 
-const char* find_env(char* const* envp, const char* name) {
-    if (envp == nullptr || name == nullptr) return nullptr;
-    std::string_view key(name);
-    for (; *envp != nullptr; ++envp) {
-        std::string_view entry(*envp);
-        if (entry.size() > key.size() && entry.starts_with(key) && entry[key.size()] == '=')
-            return *envp + key.size() + 1;
-    }
-    return nullptr;
-}
-
 // A flag variable is on when set to anything but "0" (tini: any value, even empty).
 bool apply_environment(char* const* envp, Config& config, ParseError& error) {
     for (const EnvAlias& alias : env_aliases()) {
@@ -196,6 +184,17 @@ bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
 }
 
 }  // namespace
+
+const char* find_env(char* const* envp, const char* name) {
+    if (envp == nullptr || name == nullptr) return nullptr;
+    for (; *envp != nullptr; ++envp) {
+        const char* entry = *envp;
+        const char* n = name;
+        while (*n != '\0' && *entry == *n) ++entry, ++n;
+        if (*n == '\0' && *entry == '=') return entry + 1;
+    }
+    return nullptr;
+}
 
 ParseResult parse_config(int argc, char** argv, char* const* envp) {
     ParseResult result;

@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <cstdarg>
-#include <cstring>
 
+#include "errtext.hpp"
 #include "text.hpp"
 
 namespace pinit::log {
@@ -44,10 +44,6 @@ void say(Level level, const char* format, ...) {
     line.end_line();
     (void)write_all(STDERR_FILENO, {line.c_str(), static_cast<size_t>(line.size())});
     errno = saved_errno;
-}
-
-const char* errno_text(int err) {
-    return std::strerror(err);
 }
 
 bool write_all(int fd, std::string_view text) {

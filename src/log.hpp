@@ -17,8 +17,6 @@ void set_verbosity(int verbosity);
 
 [[gnu::format(printf, 2, 3)]] void say(Level level, const char* format, ...);
 
-const char* errno_text(int err);
-
 // Writes all of text to fd (used for --help and --version on stdout); false on failure.
 bool write_all(int fd, std::string_view text);
 

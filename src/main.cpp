@@ -20,6 +20,21 @@
 #define PINIT_LIBC "musl"
 #endif
 
+// musl's getopt prints its messages through stdio, the only stdio pinit would link (DESIGN.md §6
+// says none): 2.6 KB of the size budget. pinit sets opterr = 0 and words its own errors, so the
+// printer never runs; the musl link (flags.mk) points musl's internal __getopt_msg at this same
+// message written with write(2), and exit's stdio flush at pinit_stdio_exit: with nothing ever
+// written through stdio, there is nothing to flush.
+extern "C" void pinit_getopt_message(const char*, const char*, const char*, size_t);
+extern "C" void pinit_getopt_message(const char* program, const char* message, const char* option,
+                                     size_t option_len) {
+    using pinit::log::write_all;
+    (void)(write_all(STDERR_FILENO, program) && write_all(STDERR_FILENO, message) &&
+           write_all(STDERR_FILENO, {option, option_len}) && write_all(STDERR_FILENO, "\n"));
+}
+extern "C" void pinit_stdio_exit();
+extern "C" void pinit_stdio_exit() {}
+
 namespace {
 
 int usage_error(const pinit::ParseError& error) {

@@ -12,11 +12,13 @@
 
 #include <csignal>
 
+#include "errtext.hpp"
 #include "log.hpp"
 #include "nssetup.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
 #include "supervisor.hpp"
+#include "sys.hpp"
 #include "text.hpp"
 
 namespace pinit::namespaces {
@@ -68,9 +70,9 @@ bool has_cap_sys_admin() {
 void report_clone_failure(int err, int flags) {
     if ((flags & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EUSERS)) {
         char value[8] = {};
-        int fd = open(err == EPERM ? "/proc/sys/kernel/unprivileged_userns_clone"
-                                   : "/proc/sys/user/max_user_namespaces",
-                      O_RDONLY | O_CLOEXEC);
+        int fd = sys::open(err == EPERM ? "/proc/sys/kernel/unprivileged_userns_clone"
+                                        : "/proc/sys/user/max_user_namespaces",
+                           O_RDONLY | O_CLOEXEC);
         if (fd >= 0 && read(fd, value, sizeof value - 1) > 0 && value[0] == '0') {
             log::say(
                 log::kError, "user namespaces are disabled: sysctl %s is 0",
@@ -80,13 +82,13 @@ void report_clone_failure(int err, int flags) {
         }
         if (fd >= 0) close(fd);
     }
-    log::say(log::kError, "create namespaces: %s", log::errno_text(err));
+    log::say(log::kError, "create namespaces: %s", errno_text(err));
 }
 
 void write_pid_file(const char* path, pid_t pid) {
     Text text;
     text.put(static_cast<long>(pid)).end_line();
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = sys::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0 || !log::write_all(fd, {text.c_str(), static_cast<size_t>(text.size())}))
         log::say(log::kWarn, "write pid file %s: %m", path);
     if (fd >= 0) close(fd);
@@ -161,7 +163,7 @@ int launch(const Config& config) {
         log::say(log::kWarn, "set parent-death signal: %m");  // -p is the launcher's (tini's)
     int channel[2];
     int signal_fd = sigstate::open_signalfd(signals::kBlockable);
-    if (signal_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
+    if (signal_fd < 0 || sys::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
         log::say(log::kError, "%s: %m", signal_fd < 0 ? "signalfd" : "socketpair");
         return kExitOwnFailure;
     }
@@ -190,7 +192,7 @@ int launch(const Config& config) {
     int code = relay(inner, signal_fd, failed.ok() ? channel[0] : -1, &failed);
     if (config.pid_file != nullptr) (void)unlink(config.pid_file);
     if (failed.ok()) return code;
-    log::say(log::kError, "%s: %s", failed.step, log::errno_text(failed.err));
+    log::say(log::kError, "%s: %s", failed.step, errno_text(failed.err));
     return kExitOwnFailure;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 
+#include "sys.hpp"
 #include "text.hpp"
 
 namespace pinit::namespaces {
@@ -29,7 +30,7 @@ int close_then(int fd, int rc) {
 }
 
 int write_file(const char* path, const char* text) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int fd = sys::open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     return close_then(fd, write(fd, text, __builtin_strlen(text)) < 0 ? -1 : 0);
 }
@@ -92,7 +93,7 @@ int set_hostname(const Plan& plan) {
 // A new network namespace has only lo, and it is down.
 int bring_up_loopback(const Plan& plan) {
     if (!(plan.flags & CLONE_NEWNET)) return 0;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = sys::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     ifreq request = {};
     __builtin_memcpy(request.ifr_name, "lo", 3);

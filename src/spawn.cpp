@@ -3,8 +3,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 
+#include "config.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
 
@@ -12,10 +14,48 @@ namespace pinit {
 
 namespace {
 
+// execvp's search, on the stack and with execve alone (vfork-safe): a name with a '/' is
+// run as it is, any other is tried in each PATH directory (an empty one is the working
+// directory); ENOENT and ENOTDIR go on to the next, an EACCES on the way wins over a later
+// ENOENT, any other error stops the search. As musl, no /bin/sh for ENOEXEC. Returns only on
+// failure, with errno set. (libc's execvp pulls in 1 KB of the size budget.)
+void exec_in_path(char* const argv[]) {
+    const char* file = argv[0];
+    errno = ENOENT;
+    if (file[0] == '\0') return;
+    if (__builtin_strchr(file, '/') != nullptr) {
+        execve(file, argv, environ);
+        return;
+    }
+    const char* path = find_env(environ, "PATH");
+    if (path == nullptr) path = "/usr/local/bin:/bin:/usr/bin";
+    size_t file_len = __builtin_strlen(file);
+    bool denied = false;
+    for (const char* dir = path;;) {
+        const char* end = dir;
+        while (*end != '\0' && *end != ':') ++end;
+        size_t dir_len = static_cast<size_t>(end - dir);
+        char full[4096];
+        if (dir_len + 1 + file_len < sizeof full) {
+            __builtin_memcpy(full, dir, dir_len);
+            full[dir_len] = '/';
+            char* name = dir_len > 0 ? full + dir_len + 1 : full;
+            __builtin_memcpy(name, file, file_len + 1);
+            execve(full, argv, environ);
+            if (errno == EACCES)
+                denied = true;
+            else if (errno != ENOENT && errno != ENOTDIR)
+                return;
+        }
+        if (*end == '\0') break;
+        dir = end + 1;
+    }
+    errno = denied ? EACCES : ENOENT;
+}
+
 // Runs in the vfork child, on the parent's stack and memory, until the exec: no return, no heap,
 // no locks; writes to shared memory are *exec_errno and errno (the parent reads errno only after
-// vfork returns). execvp is not on POSIX's async-signal-safe list, but musl's and glibc's search
-// PATH on the stack with execve, which is what vfork needs.
+// vfork returns).
 [[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
                                  volatile int* exec_errno) {
     // Take the terminal only if pinit's group holds it now: `pinit -- cmd &` from a shell must
@@ -30,7 +70,7 @@ namespace {
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != setup.parent) _exit(kExitOwnFailure);  // pinit died before the prctl
     (void)sigstate::set_mask(setup.caller_mask, nullptr);
-    execvp(argv[0], argv);
+    exec_in_path(argv);
     *exec_errno = errno;
     _exit(kExitNotFound);
 }

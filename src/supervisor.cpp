@@ -8,6 +8,7 @@
 
 #include <csignal>
 
+#include "errtext.hpp"
 #include "log.hpp"
 #include "result.hpp"
 #include "shutdown.hpp"
@@ -176,7 +177,7 @@ int report_exec_failure(const char* command, int err) {
         log::say(log::kError, "%s: command not found", command);
         return kExitNotFound;
     }
-    log::say(log::kError, "cannot execute %s: %s", command, log::errno_text(err));
+    log::say(log::kError, "cannot execute %s: %s", command, errno_text(err));
     return kExitCannotExec;
 }
 
@@ -202,7 +203,7 @@ int run(const Config& config, const FromLauncher* from_launcher) {
     Spawned child =
         spawn(config.command, {caller.mask, caller.ignored_chld, self, terminal_is_ours});
     if (child.pid < 0) {
-        log::say(log::kError, "vfork: %s", log::errno_text(child.err));
+        log::say(log::kError, "vfork: %s", errno_text(child.err));
         return kExitOwnFailure;
     }
     if (child.exec_failed()) {

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdint>
 
+#include "sys.hpp"
 #include "text.hpp"
 
 namespace pinit::tree {
@@ -28,7 +29,7 @@ Text proc_path(pid_t pid, pid_t tid) {
 
 // Appends the pids listed in a children file ("12 345 ") to the queue.
 void queue_children(const char* path, int& count) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = sys::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;  // the thread or process is gone: nothing to find
     char buf[4096];
     long pid = 0;
@@ -47,7 +48,7 @@ void queue_children(const char* path, int& count) {
 
 // A child may belong to any thread of its parent (Go and Java fork from many): read them all.
 void queue_children_of(pid_t pid, int& count) {
-    int dir = open(proc_path(pid, 0).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dir = sys::open(proc_path(pid, 0).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return;
     alignas(8) char entries[2048];
     for (long n; (n = syscall(SYS_getdents64, dir, entries, sizeof entries)) > 0;) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 
 #include <gtest/gtest.h>
@@ -62,6 +63,53 @@ TEST(ExitStatus, CommandNotExecutableGives126WithCommandAndErrno) {
     auto dir = run({pinit(), "/tmp"});
     EXPECT_EQ(dir.code, 126);
     EXPECT_NE(dir.err.find("/tmp"), std::string::npos);
+}
+
+// A directory for a PATH test, removed with what it holds.
+class TempDir {
+public:
+    TempDir() {
+        char path[] = "/tmp/pinit-path-XXXXXX";
+        path_ = mkdtemp(path) ? path : "";
+    }
+    ~TempDir() { (void)!system(("rm -rf " + path_).c_str()); }
+    const std::string& path() const { return path_; }
+    void add(const std::string& name, const std::string& text, mode_t mode) const {
+        std::string file = path_ + "/" + name;
+        FILE* f = fopen(file.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        fputs(text.c_str(), f);
+        fclose(f);
+        chmod(file.c_str(), mode);
+    }
+
+private:
+    std::string path_;
+};
+
+// execvp's rules: each PATH directory in turn, a denied one remembered while the search goes
+// on, an empty entry for the working directory, PATH taken from the environment pinit gets.
+TEST(ExitStatus, CommandIsSearchedInPathAsExecvpDoes) {
+    TempDir denied, runnable;
+    ASSERT_FALSE(denied.path().empty());
+    ASSERT_FALSE(runnable.path().empty());
+    denied.add("pinit-probe", "#!/bin/sh\nexit 6\n", 0644);
+    runnable.add("pinit-probe", "#!/bin/sh\nexit 7\n", 0755);
+    auto env = [](const std::string& path) {
+        return harness::Options{.env = std::vector<std::string>{"PATH=" + path}};
+    };
+    EXPECT_EQ(run({pinit(), "pinit-probe"}, env(denied.path() + ":" + runnable.path())).code, 7);
+    auto only_denied = run({pinit(), "pinit-probe"}, env("/nonexistent:" + denied.path()));
+    EXPECT_EQ(only_denied.code, 126);
+    EXPECT_EQ(only_denied.err, "pinit: cannot execute pinit-probe: Permission denied\n");
+    auto later_missing = run({pinit(), "pinit-probe"}, env(denied.path() + ":/nonexistent"));
+    EXPECT_EQ(later_missing.code, 126) << "EACCES on the way wins over a later ENOENT";
+    EXPECT_EQ(run({pinit(), "pinit-probe"}, env("/nonexistent")).code, 127);
+    harness::Options in_runnable = env("/nonexistent::");
+    in_runnable.in_child = [dir = runnable.path()] { (void)!chdir(dir.c_str()); };
+    EXPECT_EQ(run({pinit(), "pinit-probe"}, in_runnable).code, 7) << "empty entry: the cwd";
+    EXPECT_EQ(run({pinit(), "--", ""}).code, 127);
+    EXPECT_EQ(run({pinit(), "--", "sh", "-c", "exit 5"}, env("/usr/bin:/bin")).code, 5);
 }
 
 TEST(ExitStatus, ChildThatReallyExits127Or126IsNotMisreported) {

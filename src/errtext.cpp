@@ -1,0 +1,78 @@
+#include "errtext.hpp"
+
+#include <array>
+#include <cerrno>
+#include <string_view>
+
+namespace pinit {
+
+namespace {
+
+struct Entry {
+    int err;
+    const char* text;
+};
+
+// What pinit reports: exec, clone and the namespace setup, the pid file, fds, vfork.
+constexpr Entry kEntries[] = {
+    {EPERM, "Operation not permitted"},
+    {ENOENT, "No such file or directory"},
+    {EIO, "Input/output error"},
+    {E2BIG, "Argument list too long"},
+    {ENOEXEC, "Exec format error"},
+    {EAGAIN, "Resource temporarily unavailable"},
+    {ENOMEM, "Cannot allocate memory"},
+    {EACCES, "Permission denied"},
+    {EBUSY, "Device or resource busy"},
+    {ENOTDIR, "Not a directory"},
+    {EISDIR, "Is a directory"},
+    {EINVAL, "Invalid argument"},
+    {ENFILE, "Too many open files in system"},
+    {EMFILE, "Too many open files"},
+    {ETXTBSY, "Text file busy"},
+    {ENOSPC, "No space left on device"},
+    {EROFS, "Read-only file system"},
+    {ENAMETOOLONG, "File name too long"},
+    {ENOSYS, "Function not implemented"},
+    {ELOOP, "Too many levels of symbolic links"},
+    {EUSERS, "Too many users"},
+};
+
+constexpr int packed_size() {
+    int size = 1;  // the final 0
+    for (const Entry& entry : kEntries)
+        size += 2 + static_cast<int>(std::string_view(entry.text).size());
+    return size;
+}
+
+// Built at compile time: "<errno byte>text\0" per entry and a final 0, with no pointers.
+constexpr auto pack() {
+    std::array<char, packed_size()> out{};
+    int n = 0;
+    for (const Entry& entry : kEntries) {
+        out[n++] = static_cast<char>(entry.err);
+        for (const char* c = entry.text; *c != '\0'; ++c) out[n++] = *c;
+        out[n++] = '\0';
+    }
+    return out;
+}
+
+constexpr auto kPacked = pack();
+static_assert(EUSERS < 128 && kPacked[kPacked.size() - 1] == '\0');
+
+}  // namespace
+
+const char* errno_text(int err) {
+    for (const char* p = kPacked.data(); *p != '\0'; p += __builtin_strlen(p) + 1)
+        if (*p == err) return p + 1;
+    static char unknown[20];
+    char* p = unknown + sizeof unknown - 1;
+    unsigned number = static_cast<unsigned>(err);
+    do *--p = static_cast<char>('0' + number % 10);
+    while ((number /= 10) != 0);
+    p -= 6;
+    __builtin_memcpy(p, "error ", 6);
+    return p;
+}
+
+}  // namespace pinit
