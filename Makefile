@@ -4,6 +4,7 @@ DESTDIR ?=
 BUILD := build
 MUSL_SPECS := /usr/lib/x86_64-linux-musl/musl-gcc.specs
 CXX ?= g++
+STRIP ?= strip
 SOURCES := $(wildcard src/*.cpp)
 HEADERS := $(wildcard src/*.hpp)
 
@@ -26,6 +27,7 @@ all: $(BUILD)/pinit
 $(BUILD)/pinit: $(SOURCES) $(HEADERS) Makefile flags.mk
 	@mkdir -p $(BUILD)
 	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT) $(LIBC_LDFLAGS)
+	$(STRIP) $(STRIPFLAGS_PINIT) $@
 
 test: $(BUILD)/pinit
 	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -7,6 +7,8 @@ CXXFLAGS_PINIT := -std=c++20 -Oz -static -fno-pie -no-pie -fno-ident -fno-except
   -Wmissing-declarations -Werror=switch 
 LDFLAGS_PINIT := -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none \
   -Wl,-z,common-page-size=64 -Wl,--sort-section=alignment
+# After the link: the compiler banners of libc's start-up objects (144 bytes with its header).
+STRIPFLAGS_PINIT := --remove-section=.comment
 # Against musl only: no stdio linked in through getopt's message printer (see main.cpp). Should
 # musl rename these internals, the link still works and the binary grows by 2.6 KB.
 LDFLAGS_MUSL := -Wl,--defsym=__getopt_msg=pinit_getopt_message -Wl,--defsym=__stdio_exit=pinit_stdio_exit

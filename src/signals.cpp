@@ -1,29 +1,29 @@
 #include "signals.hpp"
 
+#include <csignal>
+
 namespace pinit::signals {
 
 namespace {
 
-// Index = signal number; Linux x86_64 numbering (as <signal.h> on every libc there). Packed
-// in fixed-width slots: no pointers, so no relocations, in a binary with a size budget.
+// Index = signal number; Linux x86_64 numbering (as <signal.h> on every libc there), then the
+// aliases that parse() accepts too. Packed in fixed-width slots: no pointers, so no
+// relocations, in a binary with a size budget.
 constexpr int kNameWidth = 7;
 constexpr int kNamedCount = 32;
 constexpr char kNames[] =
     "\0      HUP\0   INT\0   QUIT\0  ILL\0   TRAP\0  ABRT\0  BUS\0   FPE\0   KILL\0  "
     "USR1\0  SEGV\0  USR2\0  PIPE\0  ALRM\0  TERM\0  STKFLT\0CHLD\0  CONT\0  STOP\0  "
     "TSTP\0  TTIN\0  TTOU\0  URG\0   XCPU\0  XFSZ\0  VTALRM\0PROF\0  WINCH\0 IO\0    "
-    "PWR\0   SYS\0   ";
-static_assert(sizeof kNames == kNameWidth * kNamedCount + 1);
+    "PWR\0   SYS\0   "
+    "IOT\0   CLD\0   POLL\0  UNUSED\0";
+constexpr char kAliasSignals[] = {SIGABRT, SIGCHLD, SIGPOLL, SIGSYS};
+constexpr int kSlotCount = kNamedCount + sizeof kAliasSignals;
+static_assert(sizeof kNames == kNameWidth * kSlotCount + 1);
 
-std::string_view table_name(int sig) {
-    return kNames + sig * kNameWidth;
+std::string_view table_name(int slot) {
+    return kNames + slot * kNameWidth;
 }
-
-struct Alias {
-    std::string_view name;
-    int sig;
-};
-constexpr std::array<Alias, 4> kAliases = {{{"IOT", 6}, {"CLD", 17}, {"POLL", 29}, {"UNUSED", 31}}};
 
 char upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -76,10 +76,9 @@ std::optional<int> parse_realtime(std::string_view text) {
 std::optional<int> parse(std::string_view text) {
     if (auto number = parse_small_number(text)) return in_range(number);
     if (starts_nocase(text, "SIG")) text.remove_prefix(3);
-    for (int sig = 1; sig < kNamedCount; ++sig)
-        if (equal_nocase(text, table_name(sig))) return sig;
-    for (const Alias& alias : kAliases)
-        if (equal_nocase(text, alias.name)) return alias.sig;
+    for (int slot = 1; slot < kSlotCount; ++slot)
+        if (equal_nocase(text, table_name(slot)))
+            return slot < kNamedCount ? slot : kAliasSignals[slot - kNamedCount];
     return parse_realtime(text);
 }
 
