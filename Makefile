@@ -17,11 +17,14 @@ ifneq ($(wildcard $(MUSL_SPECS)),)
   LIBC_FLAGS := -specs $(MUSL_SPECS) -isystem /usr/include/c++/$(GXX_VER) \
     -isystem /usr/include/x86_64-linux-gnu/c++/$(GXX_VER) -D'__GLIBC_PREREQ(a,b)=0'
   LIBC_LDFLAGS := $(LDFLAGS_MUSL)
+else ifneq ($(findstring musl,$(shell $(CXX) -dumpmachine)),)
+  LIBC_LDFLAGS := $(LDFLAGS_MUSL)  # musl is the compiler's own libc (Alpine)
 else
   $(warning musl-tools not installed: building against static glibc (much larger binary))
 endif
 
 .PHONY: all test install clean
+.DELETE_ON_ERROR:
 all: $(BUILD)/pinit
 
 $(BUILD)/pinit: $(SOURCES) $(HEADERS) Makefile flags.mk

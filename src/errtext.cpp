@@ -24,6 +24,7 @@ constexpr Entry kEntries[] = {
     {ENOMEM, "Cannot allocate memory"},
     {EACCES, "Permission denied"},
     {EBUSY, "Device or resource busy"},
+    {ENODEV, "No such device"},
     {ENOTDIR, "Not a directory"},
     {EISDIR, "Is a directory"},
     {EINVAL, "Invalid argument"},
@@ -36,6 +37,7 @@ constexpr Entry kEntries[] = {
     {ENOSYS, "Function not implemented"},
     {ELOOP, "Too many levels of symbolic links"},
     {EUSERS, "Too many users"},
+    {EDQUOT, "Disk quota exceeded"},
 };
 
 constexpr int packed_size() {
@@ -57,8 +59,14 @@ constexpr auto pack() {
     return out;
 }
 
+constexpr bool errnos_fit_a_byte() {
+    for (const Entry& entry : kEntries)
+        if (entry.err < 1 || entry.err > 127) return false;
+    return true;
+}
+static_assert(errnos_fit_a_byte());
+
 constexpr auto kPacked = pack();
-static_assert(EUSERS < 128 && kPacked[kPacked.size() - 1] == '\0');
 
 }  // namespace
 

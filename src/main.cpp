@@ -24,7 +24,8 @@
 // says none): 2.6 KB of the size budget. pinit sets opterr = 0 and words its own errors, so the
 // printer never runs; the musl link (flags.mk) points musl's internal __getopt_msg at this same
 // message written with write(2), and exit's stdio flush at pinit_stdio_exit: with nothing ever
-// written through stdio, there is nothing to flush.
+// written through stdio, there is nothing to flush (packaging.size_budget fails the tests if
+// stdio is ever linked in).
 extern "C" void pinit_getopt_message(const char*, const char*, const char*, size_t);
 extern "C" void pinit_getopt_message(const char* program, const char* message, const char* option,
                                      size_t option_len) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <csignal>
 
 #include "config.hpp"
@@ -14,29 +15,33 @@ namespace pinit {
 
 namespace {
 
-// execvp's search, on the stack and with execve alone (vfork-safe): a name with a '/' is
-// run as it is, any other is tried in each PATH directory (an empty one is the working
-// directory); ENOENT and ENOTDIR go on to the next, an EACCES on the way wins over a later
-// ENOENT, any other error stops the search. As musl, no /bin/sh for ENOEXEC. Returns only on
-// failure, with errno set. (libc's execvp pulls in 1 KB of the size budget.)
+// execvp's search as musl does it, on the stack and with execve alone (vfork-safe): a name with a
+// '/' is run as it is, any other is tried in each PATH directory (an empty one is the working
+// directory); ENOENT and ENOTDIR go on to the next, any other error stops the search, and an
+// EACCES on the way wins over the last error. No /bin/sh for ENOEXEC (glibc's execvp has one).
+// Returns only on failure, with errno set. (libc's execvp costs 1 KB of the size budget.)
 void exec_in_path(char* const argv[]) {
     const char* file = argv[0];
+    size_t file_len = __builtin_strlen(file);
     errno = ENOENT;
-    if (file[0] == '\0') return;
+    if (file_len == 0) return;
     if (__builtin_strchr(file, '/') != nullptr) {
         execve(file, argv, environ);
         return;
     }
+    if (file_len > NAME_MAX) {
+        errno = ENAMETOOLONG;
+        return;
+    }
     const char* path = find_env(environ, "PATH");
     if (path == nullptr) path = "/usr/local/bin:/bin:/usr/bin";
-    size_t file_len = __builtin_strlen(file);
     bool denied = false;
     for (const char* dir = path;;) {
         const char* end = dir;
         while (*end != '\0' && *end != ':') ++end;
         size_t dir_len = static_cast<size_t>(end - dir);
-        char full[4096];
-        if (dir_len + 1 + file_len < sizeof full) {
+        char full[PATH_MAX + NAME_MAX + 1];
+        if (dir_len < PATH_MAX) {
             __builtin_memcpy(full, dir, dir_len);
             full[dir_len] = '/';
             char* name = dir_len > 0 ? full + dir_len + 1 : full;
@@ -50,7 +55,7 @@ void exec_in_path(char* const argv[]) {
         if (*end == '\0') break;
         dir = end + 1;
     }
-    errno = denied ? EACCES : ENOENT;
+    if (denied) errno = EACCES;
 }
 
 // Runs in the vfork child, on the parent's stack and memory, until the exec: no return, no heap,

@@ -87,8 +87,9 @@ private:
     std::string path_;
 };
 
-// execvp's rules: each PATH directory in turn, a denied one remembered while the search goes
-// on, an empty entry for the working directory, PATH taken from the environment pinit gets.
+// execvp's rules (musl's): each PATH directory in turn, a denied one remembered while the search
+// goes on, an empty entry for the working directory, PATH taken from the environment pinit gets,
+// the last error reported when nothing ran.
 TEST(ExitStatus, CommandIsSearchedInPathAsExecvpDoes) {
     TempDir denied, runnable;
     ASSERT_FALSE(denied.path().empty());
@@ -109,6 +110,12 @@ TEST(ExitStatus, CommandIsSearchedInPathAsExecvpDoes) {
     in_runnable.in_child = [dir = runnable.path()] { (void)!chdir(dir.c_str()); };
     EXPECT_EQ(run({pinit(), "pinit-probe"}, in_runnable).code, 7) << "empty entry: the cwd";
     EXPECT_EQ(run({pinit(), "--", ""}).code, 127);
+    auto not_a_dir = run({pinit(), "pinit-probe"}, env("/etc/passwd"));
+    EXPECT_EQ(not_a_dir.code, 126);
+    EXPECT_EQ(not_a_dir.err, "pinit: cannot execute pinit-probe: Not a directory\n");
+    auto too_long = run({pinit(), std::string(300, 'x')}, env(runnable.path()));
+    EXPECT_EQ(too_long.code, 126);
+    EXPECT_NE(too_long.err.find(": File name too long\n"), std::string::npos) << too_long.err;
     EXPECT_EQ(run({pinit(), "--", "sh", "-c", "exit 5"}, env("/usr/bin:/bin")).code, 5);
 }
 

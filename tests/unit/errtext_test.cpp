@@ -12,9 +12,9 @@ namespace {
 
 TEST(ErrnoText, ReadsAsGlibcForTheErrorsPinitReports) {
     // The unit tests link glibc: its strerror is the reference.
-    for (int err : {EPERM,   ENOENT, EIO,     E2BIG,        ENOEXEC, EAGAIN, ENOMEM,
-                    EACCES,  EBUSY,  ENOTDIR, EISDIR,       EINVAL,  ENFILE, EMFILE,
-                    ETXTBSY, ENOSPC, EROFS,   ENAMETOOLONG, ENOSYS,  ELOOP,  EUSERS})
+    for (int err : {EPERM, ENOENT,       EIO,    E2BIG,  ENOEXEC, EAGAIN, ENOMEM,  EACCES,
+                    EBUSY, ENOTDIR,      EISDIR, EINVAL, ENFILE,  EMFILE, ETXTBSY, ENOSPC,
+                    EROFS, ENAMETOOLONG, ENOSYS, ELOOP,  EUSERS,  ENODEV, EDQUOT})
         EXPECT_STREQ(errno_text(err), std::strerror(err)) << err;
 }
 
