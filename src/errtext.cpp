@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <string_view>
 
+#include "text.hpp"
+
 namespace pinit {
 
 namespace {
@@ -73,14 +75,9 @@ constexpr auto kPacked = pack();
 const char* errno_text(int err) {
     for (const char* p = kPacked.data(); *p != '\0'; p += __builtin_strlen(p) + 1)
         if (*p == err) return p + 1;
-    static char unknown[20];
-    char* p = unknown + sizeof unknown - 1;
-    unsigned number = static_cast<unsigned>(err);
-    do *--p = static_cast<char>('0' + number % 10);
-    while ((number /= 10) != 0);
-    p -= 6;
-    __builtin_memcpy(p, "error ", 6);
-    return p;
+    static Text unknown;
+    unknown = Text();
+    return unknown.put("error ").put(static_cast<long>(err)).c_str();
 }
 
 }  // namespace pinit
