@@ -16,6 +16,8 @@ namespace {
 
 using namespace options;  // the Id names: kHelp, kVerbose, ...
 
+constexpr int kMaxVerbosity = 4;  // trace (DESIGN.md §6)
+
 // Decimal integer in [lo, hi], nothing else.
 bool parse_int(std::string_view text, long lo, long hi, long& out) {
     if (text.empty() || text.size() > 9) return false;
@@ -27,6 +29,19 @@ bool parse_int(std::string_view text, long lo, long hi, long& out) {
     if (value < lo || value > hi) return false;
     out = value;
     return true;
+}
+
+// tini reads TINI_VERBOSITY with atoi: leading blanks and a sign, then digits, the rest ignored
+// ("abc" and "" are 0). A container that set one must still start, so it is clamped, not refused.
+int parse_tini_verbosity(const char* text) {
+    while (*text == ' ' || (*text >= '\t' && *text <= '\r')) ++text;
+    bool negative = *text == '-';
+    if (*text == '-' || *text == '+') ++text;
+    int value = 0;
+    for (; *text >= '0' && *text <= '9' && value < kMaxVerbosity; ++text)  // bounded: no overflow
+        value = value * 10 + (*text - '0');
+    if (negative) return 0;
+    return value < kMaxVerbosity ? value : kMaxVerbosity;
 }
 
 // Decimal seconds with at most three decimals ("2", "0.5", ".25"), up to a million seconds.
@@ -114,7 +129,7 @@ bool apply(int id, const char* value, bool from_env, Config& config) {
             ++config.verbosity;
             return true;
         }
-        if (!parse_int(value, 0, 4, number)) return false;
+        if (!parse_int(value, 0, kMaxVerbosity, number)) return false;
         config.verbosity = static_cast<int>(number);
         return true;
     case kSubreaper: return true;  // pinit decides by itself (DESIGN.md §2)
@@ -142,6 +157,10 @@ bool apply_environment(char* const* envp, Config& config, ParseError& error) {
         const char* value = find_env(envp, name);
         if (value == nullptr) value = find_env(envp, name = alias.tini_name);
         if (value == nullptr) continue;
+        if (alias.id == kVerbose && name == alias.tini_name) {
+            config.verbosity = parse_tini_verbosity(value);
+            continue;
+        }
         const Spec* spec = find(alias.id);
         if (alias.id != kVerbose && spec->arg_name == nullptr && std::string_view(value) == "0")
             continue;
@@ -184,17 +203,6 @@ bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
 }
 
 }  // namespace
-
-const char* find_env(char* const* envp, const char* name) {
-    if (envp == nullptr || name == nullptr) return nullptr;
-    for (; *envp != nullptr; ++envp) {
-        const char* entry = *envp;
-        const char* n = name;
-        while (*n != '\0' && *entry == *n) ++entry, ++n;
-        if (*n == '\0' && *entry == '=') return entry + 1;
-    }
-    return nullptr;
-}
 
 ParseResult parse_config(int argc, char** argv, char* const* envp) {
     ParseResult result;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 
+#include "env.hpp"
 #include "signals.hpp"
 
 namespace pinit {
@@ -53,7 +54,5 @@ struct [[nodiscard]] ParseResult {
 // Options end at "--" or at the first non-option word. envp may be nullptr.
 ParseResult parse_config(int argc, char** argv, char* const* envp);
 
-// The value of variable name in envp ("NAME=value"), or nullptr; envp and name may be nullptr.
-const char* find_env(char* const* envp, const char* name);
 
 }  // namespace pinit

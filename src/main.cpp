@@ -1,11 +1,15 @@
 // pinit: a tiny init for containers and namespaces. See DESIGN.md and pinit.1.
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "channel.hpp"
 #include "config.hpp"
+#include "fd.hpp"
 #include "log.hpp"
 #include "namespaces.hpp"
 #include "options.hpp"
 #include "result.hpp"
+#include "sigstate.hpp"
 #include "supervisor.hpp"
 
 #ifndef PINIT_VERSION
@@ -48,6 +52,22 @@ int usage_error(const pinit::ParseError& error) {
     return pinit::kExitOwnFailure;
 }
 
+// What both roles start with: fds 0-2 held, the signals taken over before any child exists (so
+// none sent to pinit is lost), and -p, pinit's own parent-death signal (the launcher's, with
+// --new-ns; PID 1 inside dies with the launcher anyway).
+int run(const pinit::Config& config) {
+    using namespace pinit;
+    fds::reserve_standard();
+    channel::Handover handover;
+    if (sigstate::take_over(handover.caller) < 0) {
+        log::say(log::kError, "block signals: %m");
+        return kExitOwnFailure;
+    }
+    if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
+        log::say(log::kWarn, "set parent-death signal: %m");
+    return config.new_ns ? namespaces::launch(config, handover) : supervisor::run(config, handover);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,8 +85,7 @@ int main(int argc, char** argv) {
                                                     ", static) - git." PINIT_COMMIT "\n")
                    ? 0
                    : 1;
-    case pinit::Action::run:
-        return config.new_ns ? pinit::namespaces::launch(config) : pinit::supervisor::run(config);
+    case pinit::Action::run: return run(config);
     }
     return pinit::kExitOwnFailure;
 }

@@ -4,22 +4,21 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
 
 #include "errtext.hpp"
+#include "fd.hpp"
 #include "log.hpp"
 #include "nssetup.hpp"
+#include "pidfile.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
 #include "supervisor.hpp"
 #include "sys.hpp"
-#include "text.hpp"
 
 namespace pinit::namespaces {
 
@@ -46,24 +45,25 @@ bool has_cap_sys_admin() {
 // launcher had not died already (its end of the channel, once the inner's copy of it is closed,
 // then shows a hangup). clone() was a fork with no libc bookkeeping: libc's cached thread id is
 // the launcher's, so nothing here may raise() or abort().
-[[noreturn]] void become_inner_init(const Plan& plan) {
-    close(plan.launcher_end);
+[[noreturn]] void become_inner_init(const Config& config, const Plan& plan,
+                                    const channel::Handover& handover, int launcher_end) {
+    close(launcher_end);
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-    pollfd peer = {plan.handover.channel, POLLIN, 0};
+    pollfd peer = {handover.channel, POLLIN, 0};
     if (poll(&peer, 1, 0) != 0) _exit(kExitOwnFailure);
     // Its own process group, so that a ^C for the launcher's group reaches it once, relayed.
     if (setpgid(0, 0) < 0) log::say(log::kWarn, "setpgid: %m");
-    Result result = set_up(plan);
+    SetupResult result = set_up(plan);
     if (!result.ok()) {
-        // The same binary on both sides of a fork: the step string's address is valid there.
-        (void)!write(plan.handover.channel, &result, sizeof result);
+        (void)channel::send(handover.channel, {channel::Type::setup_failed,
+                                               static_cast<std::uint8_t>(result.step), result.err});
         _exit(kExitOwnFailure);
     }
-    (void)!write(plan.handover.channel, &kSetupDone, 1);  // the channel stays open for job control
+    (void)channel::send(handover.channel, {channel::Type::setup_done});  // stays open for jobs
     // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
     // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
     // handler for.)
-    _exit(supervisor::run(plan.config, &plan.handover));
+    _exit(supervisor::run(config, handover));
 }
 
 // Explains a failed clone when the cause is a setting (user_namespaces(7), Debian's sysctl).
@@ -85,114 +85,65 @@ void report_clone_failure(int err, int flags) {
     log::say(log::kError, "create namespaces: %s", errno_text(err));
 }
 
-void write_pid_file(const char* path, pid_t pid) {
-    Text text;
-    text.put(static_cast<long>(pid)).end_line();
-    int fd = sys::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || !log::write_all(fd, {text.c_str(), static_cast<size_t>(text.size())}))
-        log::say(log::kWarn, "write pid file %s: %m", path);
-    if (fd >= 0) close(fd);
-}
-
-// One message from the inner side (SOCK_SEQPACKET: one read, one message). Returns false once
-// the channel is closed or the setup failed (then *failed is set, for after the inner's exit).
-bool hear_inner(int channel, Result* failed) {
-    char message[sizeof(Result)];
-    ssize_t n = read(channel, message, sizeof message);
-    if (n == sizeof(Result)) {
-        __builtin_memcpy(failed, message, sizeof *failed);
-        return false;
-    }
-    if (n == 1 && message[0] == supervisor::kJobStopped) {
-        (void)kill(getpid(), SIGSTOP);  // the shell sees its job stopped; fg or bg continues it
-        char answer = tcgetpgrp(STDIN_FILENO) == getpgrp() ? supervisor::kJobForeground
-                                                           : supervisor::kJobBackground;
-        (void)!write(channel, &answer, 1);
-    }
-    return n > 0;
-}
-
-// The launcher after the clone: every signal goes inward; the inner status comes outward.
-int relay(pid_t inner, int signal_fd, int channel, Result* failed) {
-    const unsigned launcher = static_cast<unsigned>(getpid());
-    for (;;) {
-        pollfd fds[2] = {{signal_fd, POLLIN, 0}, {channel, POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) continue;  // EINTR: all signals are blocked, but be safe
-        if (fds[1].revents != 0 && !hear_inner(channel, failed)) channel = -1;  // poll skips -1
-        if (fds[0].revents == 0) continue;
-        signalfd_siginfo infos[8];
-        ssize_t n = read(signal_fd, infos, sizeof infos);
-        if (n < 0 && errno == EINTR) continue;
-        int status = 0;
-        if (n <= 0) {  // cannot relay any more: take the namespace down rather than orphan it
-            log::say(log::kError, "read signalfd: %m");
-            (void)kill(inner, SIGKILL);
-            (void)waitpid(inner, &status, 0);
-            return kExitOwnFailure;
-        }
-        for (ssize_t i = 0; i < n / static_cast<ssize_t>(sizeof infos[0]); ++i) {
-            int sig = static_cast<int>(infos[i].ssi_signo);
-            bool own = infos[i].ssi_code == SI_USER && infos[i].ssi_pid == launcher;  // SIGPIPE
-            if (sig != SIGCHLD && !own && kill(inner, sig) < 0 && errno != ESRCH)
-                log::say(log::kWarn, "relay signal %d: %m", sig);
-        }
-        if (waitpid(inner, &status, WNOHANG) == inner) {
-            if (channel >= 0) (void)hear_inner(channel, failed);  // a last message, if any
-            return exit_code_of_status(status);
-        }
-    }
+void report_setup_failure(const channel::Message& failed) {
+    const char* step = step_name(failed.step);
+    if (step == nullptr)
+        log::say(log::kError, "setup step %d: %s", failed.step, errno_text(failed.err));
+    else
+        log::say(log::kError, "%s: %s", step, errno_text(failed.err));
 }
 
 }  // namespace
 
-int launch(const Config& config) {
+int launch(const Config& config, channel::Handover handover) {
     int flags = CLONE_NEWPID | CLONE_NEWNS | config.namespaces;
     if (!has_cap_sys_admin()) flags |= CLONE_NEWUSER;
-    Plan plan = {config,
-                 flags,
-                 static_cast<long>(geteuid()),
-                 static_cast<long>(getegid()),
-                 {{}, tcgetpgrp(STDIN_FILENO) == getpgrp(), -1},
-                 -1};
-    // Before the clone, so that no signal sent to the launcher is lost.
-    if (sigstate::take_over(plan.handover.caller) < 0) {
-        log::say(log::kError, "block signals: %m");
+    Plan plan = {flags,           static_cast<long>(geteuid()), static_cast<long>(getegid()),
+                 config.map_user, config.mount_proc,            config.root,
+                 config.hostname};
+    handover.terminal_is_ours = tcgetpgrp(STDIN_FILENO) == getpgrp();
+    PidFile pid_file;
+    const char* refused = config.pid_file ? pid_file.open(config.pid_file) : nullptr;
+    if (refused != nullptr) {
+        log::say(log::kError, "--pid-file %s: %s", config.pid_file, refused);
         return kExitOwnFailure;
     }
-    if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
-        log::say(log::kWarn, "set parent-death signal: %m");  // -p is the launcher's (tini's)
     int channel[2];
-    int signal_fd = sigstate::open_signalfd(signals::kBlockable);
-    if (signal_fd < 0 || sys::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
-        log::say(log::kError, "%s: %m", signal_fd < 0 ? "signalfd" : "socketpair");
+    Fd signal_fd(sigstate::open_signalfd(signals::kBlockable));
+    if (!signal_fd.ok() ||
+        sys::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
+        log::say(log::kError, "%s: %m", signal_fd.ok() ? "socketpair" : "signalfd");
         return kExitOwnFailure;
     }
-    plan.launcher_end = channel[0];
-    plan.handover.channel = channel[1];  // the inner end
+    Fd launcher_end(channel[0]);
+    handover.channel = channel[1];  // the inner end
     pid_t inner =
         static_cast<pid_t>(syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
     if (inner == 0) {
-        close(signal_fd);
-        become_inner_init(plan);
+        close(signal_fd.get());
+        become_inner_init(config, plan, handover, launcher_end.get());
     }
+    close(channel[1]);
     if (inner < 0) {
         report_clone_failure(errno, flags);
         return kExitOwnFailure;
     }
-    close(channel[1]);
-    Result failed;  // the inner side's setup error, if it sends one
+    // PID 1 has what it inherited; the launcher keeps nothing it merely inherited.
+    fds::close_all_except({signal_fd.get(), launcher_end.get(), pid_file.dir_fd()});
+    std::optional<channel::Message> failed;  // the inner side's setup error, if it sends one
     // nsenter -t PID must find a finished namespace: with a pid file, wait for the setup.
     // Without one the launcher relays at once and learns of a failed setup in the relay.
+    int listen_to = launcher_end.get();
     if (config.pid_file != nullptr) {
-        char message[sizeof(Result)];
-        ssize_t n = read(channel[0], message, sizeof message);
-        if (n == 1 && message[0] == kSetupDone) write_pid_file(config.pid_file, inner);
-        if (n == sizeof(Result)) __builtin_memcpy(&failed, message, sizeof failed);
+        std::optional<channel::Message> message = channel::receive(launcher_end.get());
+        if (message && message->type == channel::Type::setup_done) pid_file.write(inner);
+        if (message && message->type == channel::Type::setup_failed) failed = message;
+        if (!message || failed) listen_to = -1;
     }
-    int code = relay(inner, signal_fd, failed.ok() ? channel[0] : -1, &failed);
-    if (config.pid_file != nullptr) (void)unlink(config.pid_file);
-    if (failed.ok()) return code;
-    log::say(log::kError, "%s: %s", failed.step, errno_text(failed.err));
+    int status = channel::relay(inner, signal_fd.get(), listen_to, &failed);
+    pid_file.remove();
+    if (!failed) return exit_code_of_status(status);
+    report_setup_failure(*failed);
     return kExitOwnFailure;
 }
 

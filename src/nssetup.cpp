@@ -11,6 +11,7 @@
 
 #include <cerrno>
 
+#include "fd.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
@@ -21,18 +22,9 @@ namespace {
 // The setup steps, run in the inner PID 1 in the order of kSteps. Each returns what the system
 // calls it makes return: -1 with errno on failure; 0 also when it has nothing to do.
 
-// Closes fd and returns rc, keeping the errno of whatever failed before.
-int close_then(int fd, int rc) {
-    int saved_errno = errno;
-    close(fd);
-    errno = saved_errno;
-    return rc;
-}
-
 int write_file(const char* path, const char* text) {
-    int fd = sys::open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    return close_then(fd, write(fd, text, __builtin_strlen(text)) < 0 ? -1 : 0);
+    Fd file(sys::open(path, O_WRONLY | O_CLOEXEC));  // close(2) of it leaves errno alone
+    return file.ok() && write(file.get(), text, __builtin_strlen(text)) >= 0 ? 0 : -1;
 }
 
 // Without privilege the caller becomes root inside (--map-user: itself); setgroups must be
@@ -49,12 +41,12 @@ int deny_setgroups(const Plan& plan) {
 
 int map_uid(const Plan& plan) {
     if (!(plan.flags & CLONE_NEWUSER)) return 0;
-    return write_id_map("/proc/self/uid_map", plan.outer_uid, plan.config.map_user);
+    return write_id_map("/proc/self/uid_map", plan.outer_uid, plan.map_user);
 }
 
 int map_gid(const Plan& plan) {
     if (!(plan.flags & CLONE_NEWUSER)) return 0;
-    return write_id_map("/proc/self/gid_map", plan.outer_gid, plan.config.map_user);
+    return write_id_map("/proc/self/gid_map", plan.outer_gid, plan.map_user);
 }
 
 // Before anything is mounted, so that no mount below can propagate to the host.
@@ -64,7 +56,7 @@ int make_root_private(const Plan&) {
 
 // --root, first half: DIR bind-mounted onto itself becomes the working directory.
 int bind_root(const Plan& plan) {
-    const char* dir = plan.config.root;
+    const char* dir = plan.root;
     if (dir == nullptr) return 0;
     return mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr) < 0 ? -1 : chdir(dir);
 }
@@ -72,33 +64,48 @@ int bind_root(const Plan& plan) {
 // Into the new root before the old one is detached: in a user namespace the kernel mounts a new
 // proc only while a full one is still visible (mount_too_revealing).
 int mount_proc(const Plan& plan) {
-    if (!plan.config.mount_proc) return 0;
-    return mount("proc", plan.config.root ? "proc" : "/proc", "proc",
+    if (!plan.mount_proc) return 0;
+    return mount("proc", plan.root ? "proc" : "/proc", "proc",
                  MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
 }
 
 // --root, second half: pivot_root(".", ".") stacks the old root on the new one; detaching it
 // leaves only DIR.
 int pivot_into_root(const Plan& plan) {
-    if (plan.config.root == nullptr) return 0;
+    if (plan.root == nullptr) return 0;
     if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0) return -1;
     return chdir("/");
 }
 
+// Rootless, the mounts made above could be unmounted from inside, revealing what lies under them
+// (the host's /proc under the new one). In a nested user and mount namespace they are locked
+// (mount_namespaces(7): copied into a less privileged namespace, they come as one unit), as
+// bwrap does for its sandbox. uts, ipc, net and cgroup are made anew inside it, so that root
+// there still owns them (hostname, lo and mqueue are set up after this step); the pid namespace
+// stays the launcher's child's, so a nested `pinit --new-ns` still mounts its own /proc.
+int lock_mounts(const Plan& plan) {
+    if (!(plan.flags & CLONE_NEWUSER)) return 0;
+    long uid = geteuid(), gid = getegid();
+    constexpr int kRemade = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS | (plan.flags & kRemade)) < 0) return -1;
+    if (write_id_map("/proc/self/uid_map", uid, true) < 0) return -1;
+    return write_id_map("/proc/self/gid_map", gid, true);  // setgroups stays denied (inherited)
+}
+
 int set_hostname(const Plan& plan) {
-    const char* name = plan.config.hostname;
+    const char* name = plan.hostname;
     return name ? sethostname(name, __builtin_strlen(name)) : 0;
 }
 
 // A new network namespace has only lo, and it is down.
 int bring_up_loopback(const Plan& plan) {
     if (!(plan.flags & CLONE_NEWNET)) return 0;
-    int fd = sys::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
+    Fd socket(sys::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!socket.ok()) return -1;
     ifreq request = {};
     __builtin_memcpy(request.ifr_name, "lo", 3);
     request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-    return close_then(fd, ioctl(fd, SIOCSIFFLAGS, &request));
+    return ioctl(socket.get(), SIOCSIFFLAGS, &request);
 }
 
 // POSIX message queues of the new ipc namespace, where the system shows them.
@@ -116,16 +123,22 @@ constexpr Step kSteps[] = {
     {"deny setgroups", deny_setgroups}, {"write uid_map", map_uid},
     {"write gid_map", map_gid},         {"make / private", make_root_private},
     {"bind --root", bind_root},         {"mount /proc", mount_proc},
-    {"pivot_root", pivot_into_root},    {"sethostname", set_hostname},
+    {"pivot_root", pivot_into_root},    {"lock the mounts", lock_mounts},
+    {"sethostname", set_hostname},
     {"bring up lo", bring_up_loopback}, {"mount /dev/mqueue", mount_mqueue},
 };
 
 }  // namespace
 
-Result set_up(const Plan& plan) {
+SetupResult set_up(const Plan& plan) {
     for (const Step& step : kSteps)
-        if (step.run(plan) < 0) return Result::from_errno(step.name);
-    return Result::success();
+        if (step.run(plan) < 0) return {static_cast<int>(&step - kSteps), errno};
+    return {};
+}
+
+const char* step_name(int index) {
+    constexpr int kCount = sizeof kSteps / sizeof kSteps[0];
+    return index >= 0 && index < kCount ? kSteps[index].name : nullptr;
 }
 
 }  // namespace pinit::namespaces

@@ -1,24 +1,28 @@
 // The setup of --new-ns's namespaces, run by their new PID 1: an ordered table of named steps
-// (id maps, private propagation, --root, /proc, hostname, lo, mqueue).
+// (id maps, private propagation, --root, /proc, the lock on the mounts, hostname, lo, mqueue).
 #pragma once
-
-#include "config.hpp"
-#include "result.hpp"
-#include "supervisor.hpp"
 
 namespace pinit::namespaces {
 
-// What the inner side needs from the launcher; a copy of the launcher's memory, as clone()
-// without CLONE_VM is a fork.
+// What the steps need, copied from the Config by the launcher before the clone.
 struct Plan {
-    const Config& config;
     int flags;  // CLONE_NEW*
     long outer_uid, outer_gid;
-    supervisor::FromLauncher handover;
-    int launcher_end;  // the launcher's end: the inner closes its copy first
+    bool map_user, mount_proc;
+    const char* root;      // --root DIR, or nullptr
+    const char* hostname;  // or nullptr
 };
 
-// Runs the steps in order; the first failure stops them and is returned with its step's name.
-Result set_up(const Plan& plan);
+struct [[nodiscard]] SetupResult {
+    int step = -1;  // the failed step's index in the table, -1 if none failed
+    int err = 0;
+    bool ok() const { return step < 0; }
+};
+
+// Runs the steps in order; the first failure stops them.
+SetupResult set_up(const Plan& plan);
+
+// The name of step index (for the launcher's message), or nullptr if there is no such step.
+const char* step_name(int index);
 
 }  // namespace pinit::namespaces

@@ -53,13 +53,29 @@ bool Cascade::timer_due() const {
 
 // /proc/self names pinit's own pid only if /proc belongs to pinit's pid namespace. Under
 // `unshare --pid` without a new /proc, or --no-mount-proc, it does not, and its pids would be
-// other processes: the tree is not walked then.
-static bool proc_shows_pid(pid_t pid) {
+// other processes: the tree is not walked then. Without /proc at all, it cannot be.
+static bool proc_shows_pid(pid_t pid, bool* missing) {
     char link[24] = {};
-    if (readlink("/proc/self", link, sizeof link - 1) <= 0) return false;
+    *missing = false;
+    if (readlink("/proc/self", link, sizeof link - 1) <= 0) {
+        *missing = errno == ENOENT;
+        return false;
+    }
     long value = 0;
     for (const char* c = link; *c >= '0' && *c <= '9'; ++c) value = value * 10 + (*c - '0');
     return value == pid;
+}
+
+// The tree cannot be walked: what pinit can still reach is the main child's process group (the
+// kernel keeps a group's id from reuse while any member lives). Once it is empty, nothing else
+// pinit could do would end the rest: do not wait for them.
+int Cascade::signal_group(int sig, bool also_continue) {
+    if (kill(-child_, sig) < 0) {
+        gave_up_ = true;
+        return 0;
+    }
+    if (also_continue) (void)kill(-child_, SIGCONT);
+    return 1;
 }
 
 // As PID 1 everything in the namespace (the kernel's kill(-1) skips only pinit), as a subreaper
@@ -70,14 +86,17 @@ int Cascade::signal_all(int sig, bool also_continue) {
         if (also_continue) (void)kill(-1, SIGCONT);
         return -1;
     }
-    if (proc_is_ours_ < 0) {
-        proc_is_ours_ = proc_shows_pid(self_);
-        if (!proc_is_ours_) {
-            log::say(log::kWarn, "/proc is another pid namespace's: leaving descendants alone");
-            gave_up_ = true;  // nothing pinit could do would end them: do not wait for them
-        }
+    if (proc_ == Proc::unchecked) {
+        bool missing = false;
+        proc_ = proc_shows_pid(self_, &missing) ? Proc::ours
+                : missing                       ? Proc::missing
+                                                : Proc::foreign;
+        if (proc_ != Proc::ours)
+            log::say(log::kWarn, "%s: cannot walk the tree; ending the child's process group only",
+                     proc_ == Proc::missing ? "no /proc" : "/proc is another pid namespace's");
     }
-    return proc_is_ours_ ? tree::signal_descendants(self_, sig, also_continue) : 0;
+    if (proc_ != Proc::ours) return signal_group(sig, also_continue);
+    return tree::signal_descendants(self_, sig, also_continue);
 }
 
 void Cascade::arm_grace() {

@@ -12,9 +12,12 @@ namespace pinit::shutdown {
 
 class Cascade {
 public:
-    Cascade(pid_t self, std::uint32_t grace_ms) : self_(self), grace_ms_(grace_ms) {}
+    // child: the main child, whose process group is what is left to end when the tree cannot be
+    // walked.
+    Cascade(pid_t self, pid_t child, std::uint32_t grace_ms)
+        : self_(self), child_(child), grace_ms_(grace_ms) {}
 
-    // A terminating signal was forwarded to the main child: it has the grace period to exit
+    // A stop request (TERM, INT) was forwarded to the main child: it has the grace period to exit
     // before the whole tree gets SIGKILL (what `docker stop -t` does from outside).
     void arm_grace();
     // The main child is gone and others remain: TERM now, KILL after the grace.
@@ -28,13 +31,17 @@ public:
     bool gave_up() const { return gave_up_; }
 
 private:
+    enum class Proc { unchecked, ours, foreign, missing };
+
     int signal_all(int sig, bool also_continue);
+    int signal_group(int sig, bool also_continue);
     void arm_timer(long ms);
 
     pid_t self_;
+    pid_t child_;
     std::uint32_t grace_ms_;
     bool timer_armed_ = false;
-    int proc_is_ours_ = -1;  // /proc shows this pid namespace: -1 not checked yet
+    Proc proc_ = Proc::unchecked;
     int kill_rounds_ = 0;
     bool gave_up_ = false;
 };

@@ -7,13 +7,19 @@
 #include <climits>
 #include <csignal>
 
-#include "config.hpp"
+#include "env.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
 
 namespace pinit {
 
 namespace {
+
+// execve, and on ENOENT for a file that exists (its #! interpreter is missing) kBadInterpreter.
+void exec_file(const char* path, char* const argv[]) {
+    execve(path, argv, environ);
+    if (errno == ENOENT && access(path, F_OK) == 0) errno = kBadInterpreter;
+}
 
 // execvp's search as musl does it, on the stack and with execve alone (vfork-safe): a name with a
 // '/' is run as it is, any other is tried in each PATH directory (an empty one is the working
@@ -26,7 +32,7 @@ void exec_in_path(char* const argv[]) {
     errno = ENOENT;
     if (file_len == 0) return;
     if (__builtin_strchr(file, '/') != nullptr) {
-        execve(file, argv, environ);
+        exec_file(file, argv);
         return;
     }
     if (file_len > NAME_MAX) {
@@ -46,7 +52,7 @@ void exec_in_path(char* const argv[]) {
             full[dir_len] = '/';
             char* name = dir_len > 0 ? full + dir_len + 1 : full;
             __builtin_memcpy(name, file, file_len + 1);
-            execve(full, argv, environ);
+            exec_file(full, argv);
             if (errno == EACCES)
                 denied = true;
             else if (errno != ENOENT && errno != ENOTDIR)

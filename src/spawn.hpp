@@ -15,6 +15,9 @@ struct ChildSetup {
     bool terminal_is_ours = false;     // --new-ns: the launcher held the terminal's foreground
 };
 
+// Spawned::err when the command exists but its #! interpreter does not (exec says ENOENT).
+inline constexpr int kBadInterpreter = -1;
+
 struct Spawned {
     pid_t pid = -1;  // -1: vfork failed, errno in err
     int err = 0;     // vfork's errno, or the errno of a failed exec (the child has exited)

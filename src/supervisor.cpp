@@ -9,6 +9,7 @@
 #include <csignal>
 
 #include "errtext.hpp"
+#include "fd.hpp"
 #include "log.hpp"
 #include "result.hpp"
 #include "shutdown.hpp"
@@ -31,23 +32,32 @@ int exit_code_of(int status, const Config& config) {
     return config.remap_to_zero[code & 0xff] ? 0 : code;
 }
 
-bool is_terminating(int sig) {
-    return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+// What `docker stop`, Kubernetes and a terminal send to mean "stop". HUP (nginx, postgres: reload),
+// QUIT (a JVM: thread dump) and the rest are forwarded and nothing more.
+bool is_stop_request(int sig) {
+    return sig == SIGTERM || sig == SIGINT;
+}
+
+// A stop from the terminal (^Z, or a background job reading or writing it); SIGSTOP is a
+// debugger's, and the job has not stopped for the shell.
+bool is_terminal_stop(int sig) {
+    return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 class Supervisor {
 public:
-    Supervisor(const Config& config, int signal_fd, pid_t self, pid_t child)
+    Supervisor(const Config& config, int signal_fd, int channel, pid_t self, pid_t child)
         : config_(config),
           signal_fd_(signal_fd),
+          channel_(channel),
           self_(self),
           child_(child),
-          cascade_(self, config.grace_ms) {}
+          cascade_(self, child, config.grace_ms) {}
 
     // From here on pinit must not die: every failure is a warning and the loop goes on.
     int loop() {
         while (child_alive_ || (children_left_ && !cascade_.gave_up())) {
-            if (job_channel_ >= 0 && !wait_for_input()) continue;
+            if (channel_ >= 0 && !wait_for_input()) continue;
             signalfd_siginfo infos[8];
             ssize_t n = read(signal_fd_, infos, sizeof infos);
             if (n < 0 && errno == EINTR) continue;
@@ -58,19 +68,18 @@ public:
         return exit_code_of(child_status_, config_);
     }
 
-    void set_job_channel(int fd) { job_channel_ = fd; }
-
 private:
     // --new-ns PID 1: waits for signals or a message from the launcher; true if signals wait.
     bool wait_for_input() {
-        pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {job_channel_, POLLIN, 0}};
+        pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {channel_, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0) return false;
         if (fds[1].revents != 0) {
-            char answer = 0;
-            if (read(job_channel_, &answer, 1) == 1)
-                resume_job(answer == kJobForeground);
-            else
-                job_channel_ = -1;  // the launcher is gone; PDEATHSIG follows
+            std::optional<channel::Message> answer = channel::receive(channel_);
+            if (!answer)
+                channel_ = -1;  // the launcher is gone (PDEATHSIG follows) or garbled
+            else if (answer->type == channel::Type::job_foreground ||
+                     answer->type == channel::Type::job_background)
+                resume_job(answer->type == channel::Type::job_foreground);
         }
         return fds[0].revents != 0;
     }
@@ -96,7 +105,7 @@ private:
                  signals::name(to).text, target);
         if (kill(target, to) < 0 && errno != ESRCH)
             log::say(log::kWarn, "forward signal %d to %d: %m", to, target);
-        if (is_terminating(to)) cascade_.arm_grace();
+        if (is_stop_request(to)) cascade_.arm_grace();
     }
 
     // One SIGCHLD may stand for many exits (they coalesce): reap until nothing is left.
@@ -110,9 +119,11 @@ private:
             log::say(log::kTrace, "reaped %d, status %d", pid, status);
             if (pid != child_) {
                 if (WIFSTOPPED(status)) continue;
-                if (config_.warn_reap) log::say(log::kWarn, "reaped zombie %d", pid);
+                // tini's words, so that log filters written for tini -w carry over.
+                if (config_.warn_reap)
+                    log::say(log::kWarn, "Reaped zombie process with pid=%d", pid);
             } else if (WIFSTOPPED(status)) {
-                follow_child_stop();
+                follow_child_stop(WSTOPSIG(status));
             } else {
                 child_alive_ = false;
                 child_status_ = status;
@@ -131,21 +142,19 @@ private:
         if (children_left_) cascade_.start();
     }
 
-    // Ctrl-Z stopped the command in a terminal: stop pinit too, so the calling shell sees its job
-    // stopped; on `fg` hand the terminal back and continue the command. As PID 1 pinit never stops.
-    void follow_child_stop() {
-        // The job is in the terminal's foreground: the child's group, or still pinit's own when
-        // ^Z came before the child took the terminal (pinit then forwarded the TSTP).
-        pid_t foreground = tcgetpgrp(STDIN_FILENO);
-        bool launcher_is_foreground = job_channel_ >= 0 && foreground == 0;  // invisible group
-        if (foreground != child_ && foreground != getpgrp() && !launcher_is_foreground) return;
+    // The command stopped for its terminal (^Z, or in the background it read or wrote it): stop
+    // pinit too, so the calling shell sees its job stopped whether or not pinit's group holds the
+    // terminal; on fg or bg continue the command, with the terminal only if pinit's group has it.
+    // As PID 1 pinit cannot stop: the launcher, if any, stops for it.
+    void follow_child_stop(int sig) {
+        if (!is_terminal_stop(sig) || tcgetpgrp(STDIN_FILENO) < 0) return;
         if (self_ != 1) {
             log::say(log::kDebug, "child stopped; stopping pinit for the shell");
             (void)kill(self_, SIGSTOP);
             resume_job(tcgetpgrp(STDIN_FILENO) == getpgrp());
-        } else if (job_channel_ >= 0) {
+        } else if (channel_ >= 0) {
             log::say(log::kDebug, "child stopped; telling the launcher");
-            (void)!write(job_channel_, &kJobStopped, 1);
+            (void)channel::send(channel_, {channel::Type::job_stopped});
         }
     }
 
@@ -162,8 +171,8 @@ private:
     }
 
     const Config& config_;
-    int signal_fd_;         // every blockable signal; open until pinit exits
-    int job_channel_ = -1;  // --new-ns: the launcher's socket
+    int signal_fd_;  // every blockable signal; open until pinit exits
+    int channel_;    // --new-ns: to the launcher; -1 otherwise
     pid_t self_;
     pid_t child_;
     shutdown::Cascade cascade_;
@@ -173,6 +182,10 @@ private:
 };
 
 int report_exec_failure(const char* command, int err) {
+    if (err == kBadInterpreter) {  // bash's words; found, so not "command not found"
+        log::say(log::kError, "%s: bad interpreter: %s", command, errno_text(ENOENT));
+        return kExitCannotExec;
+    }
     if (err == ENOENT) {
         log::say(log::kError, "%s: command not found", command);
         return kExitNotFound;
@@ -183,25 +196,17 @@ int report_exec_failure(const char* command, int err) {
 
 }  // namespace
 
-int run(const Config& config, const FromLauncher* from_launcher) {
-    sigstate::Saved caller = from_launcher ? from_launcher->caller : sigstate::Saved{};
-    if (!from_launcher && sigstate::take_over(caller) < 0) {
-        log::say(log::kError, "block signals: %m");
-        return kExitOwnFailure;
-    }
-    int signal_fd = sigstate::open_signalfd(signals::kBlockable);
-    if (signal_fd < 0) {
+int run(const Config& config, const channel::Handover& handover) {
+    Fd signal_fd(sigstate::open_signalfd(signals::kBlockable));
+    if (!signal_fd.ok()) {
         log::say(log::kError, "signalfd: %m");
         return kExitOwnFailure;
     }
     pid_t self = getpid();
     if (self != 1) become_subreaper();
-    if (!from_launcher && config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
-        log::say(log::kWarn, "set parent-death signal: %m");
-
-    bool terminal_is_ours = from_launcher && from_launcher->terminal_is_ours;
+    const sigstate::Saved& caller = handover.caller;
     Spawned child =
-        spawn(config.command, {caller.mask, caller.ignored_chld, self, terminal_is_ours});
+        spawn(config.command, {caller.mask, caller.ignored_chld, self, handover.terminal_is_ours});
     if (child.pid < 0) {
         log::say(log::kError, "vfork: %s", errno_text(child.err));
         return kExitOwnFailure;
@@ -211,11 +216,11 @@ int run(const Config& config, const FromLauncher* from_launcher) {
         return report_exec_failure(config.command[0], child.err);
     }
     log::say(log::kInfo, "started child %d: %s", child.pid, config.command[0]);
-    // The supervisor must not pin the caller's cwd (a mount could never be unmounted); the child
-    // has already exec'd with its own.
+    // The command has its fds; pinit keeps none it merely inherited. Nor does it pin the
+    // caller's cwd (a mount could never be unmounted).
+    fds::close_all_except({signal_fd.get(), handover.channel});
     if (chdir("/") < 0) log::say(log::kWarn, "chdir /: %m");
-    Supervisor supervisor(config, signal_fd, self, child.pid);
-    if (from_launcher) supervisor.set_job_channel(from_launcher->channel);
+    Supervisor supervisor(config, signal_fd.get(), handover.channel, self, child.pid);
     return supervisor.loop();
 }
 

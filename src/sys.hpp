@@ -10,8 +10,17 @@
 
 namespace pinit::sys {
 
+inline int openat(int dir, const char* path, int flags, int mode = 0) {
+    return static_cast<int>(syscall(SYS_openat, dir, path, flags, mode));
+}
+
 inline int open(const char* path, int flags, int mode = 0) {
-    return static_cast<int>(syscall(SYS_openat, AT_FDCWD, path, flags, mode));
+    return openat(AT_FDCWD, path, flags, mode);
+}
+
+// renameat2 with no flags is renameat (which arm64 lacks); musl files renameat under stdio.
+inline int renameat(int from_dir, const char* from, int to_dir, const char* to) {
+    return static_cast<int>(syscall(SYS_renameat2, from_dir, from, to_dir, to, 0));
 }
 
 inline int socket(int domain, int type, int protocol) {

@@ -106,7 +106,9 @@ void check_config(const pinit::Config& config, const std::vector<char*>& argv, c
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+// Parses the input and checks the result's invariants (a trap if one fails); returns the
+// error's what, or nullptr when the input parses. The replay holds ok_* and err_* inputs to it.
+const char* pinit_fuzz_error(const uint8_t* data, size_t size) {
     Words words = split(data, size);
     std::vector<char*> argv = pointers_to(words.args);
     std::vector<char*> envp = pointers_to(words.env);
@@ -126,5 +128,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(again.config.command == result.config.command);
     require(again.config.verbosity == result.config.verbosity);
     require(again.error.what == result.error.what);
+    return result.error.what;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    pinit_fuzz_error(data, size);
     return 0;
 }

@@ -1,5 +1,6 @@
-// Feeds every regular file in the given directories to LLVMFuzzerTestOneInput, so the fuzz
-// corpus is a regression test on any machine with only g++ (libFuzzer's own main needs clang).
+// Feeds every regular file in the given directories to the fuzz target, so the fuzz corpus is a
+// regression test on any machine with only g++ (libFuzzer's own main needs clang). A file named
+// ok_* must parse and one named err_* must fail; any other (one libFuzzer added) is only replayed.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -7,10 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
 #include <system_error>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+const char* pinit_fuzz_error(const uint8_t* data, size_t size);  // config_fuzz.cpp
 
 namespace {
 
@@ -48,6 +50,20 @@ bool list_inputs(const fs::path& dir, std::vector<fs::path>& out) {
     return true;
 }
 
+// The one-line complaint when the input's name says the opposite of what parse_config did.
+bool outcome_matches_name(const fs::path& input, const char* error) {
+    const std::string name = input.filename().string();
+    if (name.starts_with("ok_") && error != nullptr) {
+        std::fprintf(stderr, "config_replay: %s: named ok_ but fails: %s\n", input.c_str(), error);
+        return false;
+    }
+    if (name.starts_with("err_") && error == nullptr) {
+        std::fprintf(stderr, "config_replay: %s: named err_ but parses\n", input.c_str());
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +75,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         if (!list_inputs(argv[i], inputs)) return kExitBadCorpus;
     std::vector<uint8_t> data;
+    size_t mismatches = 0;
     for (const fs::path& input : inputs) {
         if (!read_file(input, data)) {
             std::fprintf(stderr, "config_replay: %s: cannot read\n", input.c_str());
@@ -66,8 +83,8 @@ int main(int argc, char** argv) {
         }
         // Named before the call: a trap inside it leaves this as the last line on stderr.
         std::fprintf(stderr, "config_replay: %s\n", input.c_str());
-        LLVMFuzzerTestOneInput(data.data(), data.size());
+        if (!outcome_matches_name(input, pinit_fuzz_error(data.data(), data.size()))) ++mismatches;
     }
-    std::printf("replayed %zu inputs\n", inputs.size());
-    return 0;
+    std::printf("replayed %zu inputs, %zu not as named\n", inputs.size(), mismatches);
+    return mismatches == 0 ? 0 : kExitBadCorpus;
 }

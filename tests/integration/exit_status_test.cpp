@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -65,26 +67,27 @@ TEST(ExitStatus, CommandNotExecutableGives126WithCommandAndErrno) {
     EXPECT_NE(dir.err.find("/tmp"), std::string::npos);
 }
 
-// A directory for a PATH test, removed with what it holds.
-class TempDir {
-public:
-    TempDir() {
-        char path[] = "/tmp/pinit-path-XXXXXX";
-        path_ = mkdtemp(path) ? path : "";
-    }
-    ~TempDir() { (void)!system(("rm -rf " + path_).c_str()); }
-    const std::string& path() const { return path_; }
-    void add(const std::string& name, const std::string& text, mode_t mode) const {
-        std::string file = path_ + "/" + name;
-        FILE* f = fopen(file.c_str(), "w");
-        ASSERT_NE(f, nullptr);
-        fputs(text.c_str(), f);
-        fclose(f);
-        chmod(file.c_str(), mode);
-    }
+// A script whose #! interpreter is missing is found: not "command not found" (bash's words and
+// 126, as for any command found that cannot run).
+TEST(ExitStatus, ScriptWithAMissingInterpreterSaysBadInterpreter) {
+    char path[] = "/tmp/pinit-script-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "#!/nonexistent/interpreter\n", 27), 27);
+    close(fd);
+    chmod(path, 0755);
+    auto result = run({pinit(), path});
+    unlink(path);
+    EXPECT_EQ(result.code, 126);
+    EXPECT_EQ(result.err, std::string("pinit: ") + path + ": bad interpreter: No such file or directory\n");
+}
 
-private:
-    std::string path_;
+// A directory for a PATH test.
+struct TempDir : harness::TempDir {
+    void add(const std::string& name, const std::string& text, mode_t mode) const {
+        std::ofstream(*this / name) << text;
+        chmod((*this / name).c_str(), mode);
+    }
 };
 
 // execvp's rules (musl's): each PATH directory in turn, a denied one remembered while the search

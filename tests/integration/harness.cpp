@@ -12,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -21,7 +22,9 @@
 namespace harness {
 
 std::string pinit() {
-    return PINIT_BIN;
+    // To see a regression test fail on an older build: PINIT_TEST_BIN=/old/pinit.
+    const char* other = getenv("PINIT_TEST_BIN");
+    return other ? other : PINIT_BIN;
 }
 std::string helper(const char* name) {
     return std::string(HELPER_DIR) + "/" + name;
@@ -29,7 +32,7 @@ std::string helper(const char* name) {
 
 int code_of(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    if (WIFSIGNALED(status)) return killed_by(WTERMSIG(status));
     return -1;
 }
 
@@ -46,8 +49,10 @@ int remaining_ms(Clock::time_point deadline) {
     if (in >= 0) dup2(in, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
+    if (options.fd3 == 3) fcntl(3, F_SETFD, 0);  // dup2 onto itself would keep FD_CLOEXEC
+    if (options.fd3 > 3) dup2(options.fd3, 3);
     // Only what the test means to pass: no fds or signal dispositions of the test runner.
-    close_range(3, ~0U, 0);
+    close_range(options.fd3 >= 0 ? 4 : 3, ~0U, 0);
     signal(SIGPIPE, SIG_DFL);
     if (options.in_child) options.in_child();
     std::vector<char*> args;
@@ -201,6 +206,22 @@ std::string read_file(const std::string& path) {
     std::stringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
+}
+
+TempDir::TempDir() {
+    char templ[] = "/tmp/pinit-test-XXXXXX";
+    if (mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp");
+    path_ = templ;
+}
+
+TempDir::~TempDir() {
+    std::filesystem::remove_all(path_);
+}
+
+int TempDir::entries() const {
+    int n = 0;
+    for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator(path_)) ++n;
+    return n;
 }
 
 namespace {

@@ -12,7 +12,7 @@
 
 namespace harness {
 
-std::string pinit();                   // the binary under test
+std::string pinit();                   // the binary under test ($PINIT_TEST_BIN overrides)
 std::string helper(const char* name);  // a program from tests/helpers
 
 using Argv = std::vector<std::string>;
@@ -23,10 +23,15 @@ struct Options {
     std::optional<std::vector<std::string>> env;  // nullopt: inherit the test's environment
     std::function<void()> in_child;               // runs in the forked child just before exec
     bool stdin_null = false;                      // stdin from /dev/null instead of a pipe
+    int fd3 = -1;                                 // passed to the process as its fd 3
 };
 
-// Exit code as a shell reports it: N, or 128+N for death by signal N.
+// A wait status as one number that no two outcomes share: the exit code N if the process
+// exited, killed_by(S) if signal S killed it, -1 for neither (a timeout).
 int code_of(int status);
+constexpr int killed_by(int sig) {
+    return 1000 + sig;
+}
 
 // A started process with its stdout and stderr collected as they come.
 class Process {
@@ -75,6 +80,21 @@ bool wait_until(const std::function<bool()>& cond, int timeout_ms);
 void kill_leftovers();
 
 std::string read_file(const std::string& path);
+
+// A throw-away directory under /tmp, removed with what it holds.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+    int entries() const;
+
+private:
+    std::string path_;
+};
 
 // A throw-away pids cgroup (v1 pids controller, or cgroup2): the processes a test puts in it,
 // and all they fork, are counted there, and whatever is left is killed when it goes away.

@@ -156,7 +156,7 @@ TEST_P(NewNs, SigkillOfTheLauncherLeavesNothingRunning) {
     ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
     ASSERT_GE(cgroup.count(), 5);  // launcher, PID 1, sh, two sleeps
     kill(launcher.pid(), SIGKILL);
-    EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
+    EXPECT_EQ(launcher.wait(kEventMs), harness::killed_by(SIGKILL));
     EXPECT_TRUE(harness::wait_until([&] { return cgroup.count() == 0; }, kEventMs))
         << cgroup.count() << " left";
 }
@@ -197,12 +197,21 @@ TEST_P(NewNs, PidFileNamesTheInnerPid1AndKillingItEndsTheLauncherWith137) {
     std::filesystem::remove_all(dir);
 }
 
-// The launcher blocks signals before it clones: one sent at once is queued, never dropped
-// (an init drops what it neither blocks nor handles).
+// The launcher blocks signals before it clones: one sent as soon as they are blocked (before
+// the namespaces exist) is queued and relayed, never dropped (an init drops what it neither
+// blocks nor handles). Earlier than that, the default action would kill the launcher itself.
+bool signals_blocked(pid_t pid) {
+    std::istringstream status(harness::read_file("/proc/" + std::to_string(pid) + "/status"));
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("SigBlk:", 0) == 0) return line.find_first_not_of("0\t", 7) != line.npos;
+    return false;
+}
+
 TEST_P(NewNs, SignalSentRightAfterStartIsNotLost) {
     for (int i = 0; i < 10; ++i) {
         Process launcher({pinit(), "--new-ns", "--", "sleep", "30"},
                          {.in_child = caller(), .stdin_null = true});
+        ASSERT_TRUE(harness::wait_until([&] { return signals_blocked(launcher.pid()); }, kEventMs));
         kill(launcher.pid(), SIGTERM);
         ASSERT_EQ(launcher.wait(kEventMs), 128 + SIGTERM) << "round " << i;
     }
@@ -240,7 +249,7 @@ TEST_P(NewNs, PdeathsigOptionDoesNotWeakenTheNamespacesDeathWithTheLauncher) {
     Process launcher(argv, {.in_child = caller(&cgroup), .stdin_null = true});
     ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
     kill(launcher.pid(), SIGKILL);
-    EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
+    EXPECT_EQ(launcher.wait(kEventMs), harness::killed_by(SIGKILL));
     EXPECT_TRUE(harness::wait_until([&] { return cgroup.count() == 0; }, kEventMs))
         << cgroup.count() << " left";
 }

@@ -26,20 +26,6 @@ long ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char templ[] = "/tmp/pinit-markers-XXXXXX";
-        path = mkdtemp(templ);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    int files() const {
-        int n = 0;
-        for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator(path)) ++n;
-        return n;
-    }
-};
-
 // Runs argv as pinit's caller would, inside a fresh pids cgroup; returns pinit's exit code.
 struct InCgroup {
     harness::PidsCgroup cgroup;
@@ -61,12 +47,12 @@ harness::Argv as_pid1(harness::Argv argv) {
 }
 
 TEST(Shutdown, AsPid1LingeringProcessesGetTermAndTheirWorkIsDone) {
-    TempDir markers;
+    harness::TempDir markers;
     InCgroup run;
     run.run(as_pid1(
-        {pinit(), "--grace", "10", "--", helper("lingerer"), "-m", markers.path, "20", "3"}));
+        {pinit(), "--grace", "10", "--", helper("lingerer"), "-m", markers.path(), "20", "3"}));
     EXPECT_EQ(run.result.code, 3) << run.result.err;
-    EXPECT_EQ(markers.files(), 20);
+    EXPECT_EQ(markers.entries(), 20);
     EXPECT_EQ(run.cgroup.count(), 0);
     EXPECT_LT(run.elapsed_ms, 10000) << "pinit waited for the grace though all had exited";
 }
@@ -94,12 +80,12 @@ TEST(Shutdown, AsSubreaperGroupMembersAndSetsidDaemonsAllGoButOutsidersStay) {
 }
 
 TEST(Shutdown, AsSubreaperTermIsSentBeforeKill) {
-    TempDir markers;
+    harness::TempDir markers;
     InCgroup run;
     run.run(
-        {pinit(), "-t", "10", "--", helper("lingerer"), "-m", markers.path, "-s", "5", "5", "4"});
+        {pinit(), "-t", "10", "--", helper("lingerer"), "-m", markers.path(), "-s", "5", "5", "4"});
     EXPECT_EQ(run.result.code, 4) << run.result.err;
-    EXPECT_EQ(markers.files(), 10);
+    EXPECT_EQ(markers.entries(), 10);
     EXPECT_EQ(run.cgroup.count(), 0);
 }
 
@@ -182,8 +168,45 @@ TEST(Shutdown, WarnReapNamesTheLingerersItReaps) {
     std::istringstream pids(result.out);
     int count = 0;
     for (std::string pid; pids >> pid && ++count;)
-        EXPECT_NE(result.err.find("pinit: reaped zombie " + pid + "\n"), std::string::npos)
+        EXPECT_NE(result.err.find("pinit: Reaped zombie process with pid=" + pid + "\n"),
+                  std::string::npos)
             << result.err;
+}
+
+// HUP reloads nginx and postgres, QUIT dumps a JVM's threads, USR1 reopens logs: with a grace
+// set, none of them may start the countdown to SIGKILL that TERM and INT start.
+class GraceInBothModes : public ::testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Modes, GraceInBothModes, ::testing::Values("", "--new-ns"),
+                         [](const auto& info) { return *info.param ? "NewNs" : "Entrypoint"; });
+
+TEST_P(GraceInBothModes, ReloadSignalsAreForwardedWithoutArmingTheGrace) {
+    harness::Argv argv = {pinit()};
+    if (*GetParam() != '\0') argv.push_back(GetParam());
+    argv.insert(argv.end(), {"-t", "1", "--", helper("sigrecorder"), std::to_string(SIGUSR2)});
+    Process process(argv, {.stdin_null = true});
+    ASSERT_TRUE(process.wait_for_output("ready", kEventMs)) << process.err();
+    for (int sig : {SIGHUP, SIGQUIT, SIGUSR1}) {
+        kill(process.pid(), sig);
+        ASSERT_TRUE(process.wait_for_output("\n" + std::to_string(sig) + "\n", kEventMs));
+    }
+    // Three times the grace: the observation window itself, not a wait for an event.
+    EXPECT_FALSE(process.wait_for_output("never printed", 3000));
+    kill(process.pid(), SIGUSR2);
+    EXPECT_EQ(process.wait(kEventMs), 0) << process.err();
+}
+
+TEST_P(GraceInBothModes, TermArmsTheGraceAndAChildIgnoringItIsKilled) {
+    harness::Argv argv = {pinit()};
+    if (*GetParam() != '\0') argv.push_back(GetParam());
+    argv.insert(argv.end(), {"-t", "0.3", "--", "sh", "-c",
+                             "trap '' TERM INT; echo ready; while :; do sleep 0.05; done"});
+    for (int sig : {SIGTERM, SIGINT}) {
+        Process process(argv, {.stdin_null = true});
+        ASSERT_TRUE(process.wait_for_output("ready", kEventMs));
+        kill(process.pid(), sig);
+        EXPECT_EQ(process.wait(kEventMs), 128 + SIGKILL) << "signal " << sig;
+    }
 }
 
 // voluntary + involuntary context switches of pid, and its state letter.

@@ -1,12 +1,12 @@
 #!/bin/bash
 # The shipping binary is static and, when built against musl, within the size budget of
-# DESIGN.md §7 (24 KiB, stripped) and free of stdio: the musl link points exit's stdio flush at
+# DESIGN.md §7 (32 KiB, stripped, with every feature of this wave) and free of stdio: the musl link points exit's stdio flush at
 # nothing (flags.mk, src/main.cpp), so anything written through stdio would be lost.
 # Usage: size_budget.sh PINIT_BINARY LINK_MAP
 set -euo pipefail
 bin=$1
 map=$2
-budget=24576
+budget=32768
 if readelf -lW "$bin" | grep -qE 'INTERP|DYNAMIC'; then
     echo "$bin is not static: it has an ELF interpreter or a dynamic section" >&2
     exit 1

@@ -366,8 +366,35 @@ TEST(Config, TiniVerbosityIsAnAlias) {
     EXPECT_EQ(parse(argv, env).config.verbosity, 3);
 }
 
+TEST(Config, TiniVerbosityIsReadLikeAtoiAndClamped) {
+    // tini takes any value (atoi); a container that set one must not make pinit exit 125.
+    struct Case {
+        const char* entry;
+        int verbosity;
+    };
+    const Case cases[] = {
+        {"TINI_VERBOSITY=5", 4},   {"TINI_VERBOSITY=abc", 0}, {"TINI_VERBOSITY=", 0},
+        {"TINI_VERBOSITY=-3", 0},  {"TINI_VERBOSITY=2x", 2},  {"TINI_VERBOSITY= \t+3", 3},
+        {"TINI_VERBOSITY=004", 4}, {"TINI_VERBOSITY=12", 4},  {"TINI_VERBOSITY=99999999999", 4},
+        {"TINI_VERBOSITY=-", 0},   {"TINI_VERBOSITY=1 2", 1}, {"TINI_VERBOSITY=-0", 0},
+    };
+    for (const Case& c : cases) {
+        Words env{c.entry};
+        Words argv{"pinit", "sh"};
+        ParseResult result = parse(argv, env);
+        ASSERT_TRUE(result.ok()) << c.entry << ": " << message(result);
+        EXPECT_EQ(result.config.verbosity, c.verbosity) << c.entry;
+    }
+}
+
+TEST(Config, VerboseOptionsCountFromTheClampedTiniLevel) {
+    Words env{"TINI_VERBOSITY=9"};
+    Words argv{"pinit", "-v", "sh"};
+    EXPECT_EQ(parse(argv, env).config.verbosity, 5);
+}
+
 TEST(Config, PinitVerbosityWinsOverTini) {
-    // The TINI_ value is invalid: proof that it is not even looked at.
+    // The TINI_ value alone would give 0: proof that it is not even looked at.
     Words env{"TINI_VERBOSITY=junk", "PINIT_VERBOSITY=2"};
     Words argv{"pinit", "sh"};
     ParseResult result = parse(argv, env);
@@ -604,10 +631,11 @@ TEST(Config, InvalidVerbosityVariableIsNamedByTheVariable) {
     }
 }
 
-TEST(Config, InvalidTiniVerbosityIsNamedByTheTiniVariable) {
-    Words env{"TINI_VERBOSITY=9"};
+TEST(Config, InvalidPinitVerbosityIsAnErrorEvenWithAValidTiniOne) {
+    // Only the TINI_ form is lenient; the PINIT_ one, read first, stays strict.
+    Words env{"TINI_VERBOSITY=2", "PINIT_VERBOSITY=5"};
     Words argv{"pinit", "sh"};
-    expect_invalid_value(parse(argv, env), "9", "TINI_VERBOSITY", false);
+    expect_invalid_value(parse(argv, env), "5", "PINIT_VERBOSITY", false);
 }
 
 TEST(Config, InvalidGraceVariableIsNamedByTheVariable) {
@@ -638,21 +666,33 @@ TEST(Config, MissingCommandIsAnError) {
 
 // ---- --help text ----
 
-TEST(Config, UsageMentionsEveryOption) {
-    std::string_view usage = usage_text();
-    for (const char* option :
-         {"--help",   "--version",    "--verbose",   "--subreaper", "--pdeathsig",
-          "--pgroup", "--remap-exit", "--warn-reap", "--rewrite",   "--grace",
-          "-h,",      "-V,",          "-v,",         "-s,",         "-p,",
-          "-g,",      "-e,",          "-w,",         "-r,",         "-t,"})
-        EXPECT_NE(usage.find(option), std::string_view::npos) << option;
+TEST(Config, UsageHasALineForEveryOptionInTheTable) {
+    // From the table itself, so an option added there cannot be left out of --help unnoticed.
+    // A line starts with "  -x, --name", or "      --name" for an option without a letter; a
+    // bare search for "--name" would also find it in another option's help ("with --new-ns").
+    const std::string usage = std::string("\n") + usage_text();
+    ASSERT_FALSE(options::specs().empty());
+    for (const options::Spec& spec : options::specs()) {
+        std::string letter = spec.id <= 0xff ? std::string("-") + static_cast<char>(spec.id) : "";
+        std::string head =
+            "\n  " + (letter.empty() ? "    " : letter + ", ") + "--" + spec.long_name;
+        size_t at = usage.find(head);
+        if (at == std::string::npos) {
+            ADD_FAILURE() << "no line for " << head.substr(1);
+            continue;
+        }
+        char next = usage[at + head.size()];  // the name is whole: not a prefix of a longer one
+        EXPECT_TRUE(next == ' ' || next == '[') << head.substr(1) << " then '" << next << "'";
+    }
 }
 
 TEST(Config, UsageMentionsTheEnvironmentAndExitCodes) {
     std::string_view usage = usage_text();
-    for (const char* word : {"PINIT_VERBOSITY", "PINIT_SUBREAPER", "PINIT_KILL_PROCESS_GROUP",
-                             "PINIT_GRACE", "TINI_", "125", "126", "127"})
-        EXPECT_NE(usage.find(word), std::string_view::npos) << word;
+    for (const options::EnvAlias& alias : options::env_aliases())
+        for (const char* name : {alias.name, alias.tini_name})
+            if (name != nullptr) EXPECT_NE(usage.find(name), std::string_view::npos) << name;
+    for (const char* code : {"125", "126", "127"})
+        EXPECT_NE(usage.find(code), std::string_view::npos) << code;
 }
 
 TEST(Config, UsageIsNotTruncatedAndFitsTheTerminal) {

@@ -1,0 +1,46 @@
+// The launcher <-> PID 1 channel of --new-ns: fixed-size messages over a SOCK_SEQPACKET pair (one
+// write, one message), and the launcher's relay loop around it. Only a well-formed message of
+// exactly the expected size and a known type is ever accepted; numbers cross it, never pointers.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "sigstate.hpp"
+
+namespace pinit::channel {
+
+enum class Type : std::uint8_t {
+    setup_done = 1,  // PID 1 -> launcher: the namespaces are ready (the pid file may be written)
+    setup_failed,    // PID 1 -> launcher: step (an index into the setup table) failed with err
+    job_stopped,     // PID 1 -> launcher: the job stopped; stop for the shell, answer when continued
+    job_foreground,  // launcher -> PID 1: continued, and the launcher's group has the terminal
+    job_background,  // launcher -> PID 1: continued without the terminal (`bg`)
+};
+
+struct Message {
+    Type type;
+    std::uint8_t step = 0;
+    std::int32_t err = 0;
+};
+
+bool send(int fd, Message message);
+// The next message (blocks until one comes); nullopt once the peer is gone or sent anything
+// malformed.
+std::optional<Message> receive(int fd);
+
+// What a role gets from whoever started it: main in entrypoint mode, the launcher for PID 1.
+struct Handover {
+    sigstate::Saved caller;         // the caller's signal state, taken over already
+    bool terminal_is_ours = false;  // the launcher's group held the terminal: pass it on
+    int channel = -1;               // PID 1's end of the channel; -1 in entrypoint mode
+};
+
+// The launcher after the clone: relays every signal to inner, reaps every child (as a
+// container's PID 1 it gets the orphans of `docker exec`), follows job stops, and returns
+// inner's wait status (125's if pinit itself failed). A setup failure PID 1 reports is stored in *failed.
+int relay(pid_t inner, int signal_fd, int channel, std::optional<Message>* failed);
+
+}  // namespace pinit::channel

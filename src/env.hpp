@@ -1,0 +1,18 @@
+// The environment lookup shared by the parser and the PATH search (pure: no syscalls).
+#pragma once
+
+namespace pinit {
+
+// The value of variable name in envp ("NAME=value"), or nullptr; envp and name may be nullptr.
+inline const char* find_env(char* const* envp, const char* name) {
+    if (envp == nullptr || name == nullptr) return nullptr;
+    for (; *envp != nullptr; ++envp) {
+        const char* entry = *envp;
+        const char* n = name;
+        while (*n != '\0' && *entry == *n) ++entry, ++n;
+        if (*n == '\0' && *entry == '=') return entry + 1;
+    }
+    return nullptr;
+}
+
+}  // namespace pinit

@@ -1,0 +1,75 @@
+#include "pidfile.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "errtext.hpp"
+#include "log.hpp"
+#include "sys.hpp"
+#include "text.hpp"
+
+namespace pinit {
+
+namespace {
+
+bool same_file(const struct stat& a, dev_t dev, ino_t ino) {
+    return a.st_dev == dev && a.st_ino == ino;
+}
+
+}  // namespace
+
+const char* PidFile::open(const char* path) {
+    const char* slash = __builtin_strrchr(path, '/');
+    name_ = slash ? slash + 1 : path;
+    char dir[PATH_MAX] = ".";
+    size_t dir_len = slash == path ? 1 : static_cast<size_t>(slash - path);  // "/x": "/"
+    if (slash != nullptr && dir_len < sizeof dir) {
+        __builtin_memcpy(dir, path, dir_len);
+        dir[dir_len] = '\0';
+    }
+    if (*name_ == '\0' || (slash != nullptr && dir_len >= sizeof dir)) return errno_text(EINVAL);
+    dir_.reset(sys::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_.ok()) return errno_text(errno);
+    struct stat there;
+    if (fstatat(dir_.get(), name_, &there, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(there.st_mode) &&
+        !S_ISLNK(there.st_mode))
+        return "not a regular file";
+    return nullptr;
+}
+
+void PidFile::write(pid_t pid) {
+    Text temp;
+    temp.put('.').put(name_).put(".pinit-").put(static_cast<long>(getpid()));
+    constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    Fd file(sys::openat(dir_.get(), temp.c_str(), kFlags, 0644));
+    if (!file.ok() && errno == EEXIST && unlinkat(dir_.get(), temp.c_str(), 0) == 0)
+        file.reset(sys::openat(dir_.get(), temp.c_str(), kFlags, 0644));  // a dead pinit's
+    Text text;
+    text.put(static_cast<long>(pid)).end_line();
+    struct stat written;
+    bool ok = file.ok() &&
+              log::write_all(file.get(), {text.c_str(), static_cast<size_t>(text.size())}) &&
+              fstat(file.get(), &written) == 0 &&
+              sys::renameat(dir_.get(), temp.c_str(), dir_.get(), name_) == 0;
+    if (!ok) {
+        log::say(log::kWarn, "write pid file %s: %m", name_);
+        if (file.ok()) (void)unlinkat(dir_.get(), temp.c_str(), 0);
+        return;
+    }
+    dev_ = written.st_dev;
+    ino_ = written.st_ino;
+    written_ = true;
+}
+
+void PidFile::remove() {
+    struct stat there;
+    if (written_ && fstatat(dir_.get(), name_, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
+        same_file(there, dev_, ino_))
+        (void)unlinkat(dir_.get(), name_, 0);
+}
+
+}  // namespace pinit
