@@ -15,7 +15,7 @@ namespace pinit::channel {
 enum class Type : std::uint8_t {
     setup_done = 1,  // PID 1 -> launcher: the namespaces are ready (the pid file may be written)
     setup_failed,    // PID 1 -> launcher: step (an index into the setup table) failed with err
-    job_stopped,     // PID 1 -> launcher: the job stopped; stop for the shell, answer when continued
+    job_stopped,     // PID 1 -> launcher: the job stopped; stop for the shell, answer on SIGCONT
     job_foreground,  // launcher -> PID 1: continued, and the launcher's group has the terminal
     job_background,  // launcher -> PID 1: continued without the terminal (`bg`)
 };
@@ -40,7 +40,8 @@ struct Handover {
 
 // The launcher after the clone: relays every signal to inner, reaps every child (as a
 // container's PID 1 it gets the orphans of `docker exec`), follows job stops, and returns
-// inner's wait status (125's if pinit itself failed). A setup failure PID 1 reports is stored in *failed.
+// inner's wait status (125's if pinit itself failed). A setup failure PID 1 reports is stored in
+// *failed.
 int relay(pid_t inner, int signal_fd, int channel, std::optional<Message>* failed);
 
 }  // namespace pinit::channel

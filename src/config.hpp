@@ -54,5 +54,4 @@ struct [[nodiscard]] ParseResult {
 // Options end at "--" or at the first non-option word. envp may be nullptr.
 ParseResult parse_config(int argc, char** argv, char* const* envp);
 
-
 }  // namespace pinit

@@ -12,7 +12,7 @@ namespace pinit::fds {
 
 void reserve_standard() {
     for (int fd = 0; fd <= 2; ++fd) {
-        if (fcntl(fd, F_GETFD) >= 0) continue;
+        if (syscall(SYS_fcntl, fd, F_GETFD) >= 0) continue;  // musl's fcntl: 0.4 KB
         // The lowest free number is this one. No /dev/null (a bare rootfs): an eventfd holds it.
         if (sys::open("/dev/null", O_RDWR | O_CLOEXEC) < 0) (void)eventfd(0, EFD_CLOEXEC);
     }

@@ -98,8 +98,12 @@ void report_setup_failure(const channel::Message& failed) {
 int launch(const Config& config, channel::Handover handover) {
     int flags = CLONE_NEWPID | CLONE_NEWNS | config.namespaces;
     if (!has_cap_sys_admin()) flags |= CLONE_NEWUSER;
-    Plan plan = {flags,           static_cast<long>(geteuid()), static_cast<long>(getegid()),
-                 config.map_user, config.mount_proc,            config.root,
+    Plan plan = {flags,
+                 static_cast<long>(geteuid()),
+                 static_cast<long>(getegid()),
+                 config.map_user,
+                 config.mount_proc,
+                 config.root,
                  config.hostname};
     handover.terminal_is_ours = tcgetpgrp(STDIN_FILENO) == getpgrp();
     PidFile pid_file;

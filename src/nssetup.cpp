@@ -65,8 +65,8 @@ int bind_root(const Plan& plan) {
 // proc only while a full one is still visible (mount_too_revealing).
 int mount_proc(const Plan& plan) {
     if (!plan.mount_proc) return 0;
-    return mount("proc", plan.root ? "proc" : "/proc", "proc",
-                 MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+    return mount("proc", plan.root ? "proc" : "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 nullptr);
 }
 
 // --root, second half: pivot_root(".", ".") stacks the old root on the new one; detaching it
@@ -120,12 +120,12 @@ struct Step {
 };
 
 constexpr Step kSteps[] = {
-    {"deny setgroups", deny_setgroups}, {"write uid_map", map_uid},
-    {"write gid_map", map_gid},         {"make / private", make_root_private},
-    {"bind --root", bind_root},         {"mount /proc", mount_proc},
-    {"pivot_root", pivot_into_root},    {"lock the mounts", lock_mounts},
-    {"sethostname", set_hostname},
-    {"bring up lo", bring_up_loopback}, {"mount /dev/mqueue", mount_mqueue},
+    {"deny setgroups", deny_setgroups},  {"write uid_map", map_uid},
+    {"write gid_map", map_gid},          {"make / private", make_root_private},
+    {"bind --root", bind_root},          {"mount /proc", mount_proc},
+    {"pivot_root", pivot_into_root},     {"lock the mounts", lock_mounts},
+    {"sethostname", set_hostname},       {"bring up lo", bring_up_loopback},
+    {"mount /dev/mqueue", mount_mqueue},
 };
 
 }  // namespace

@@ -14,14 +14,6 @@
 
 namespace pinit {
 
-namespace {
-
-bool same_file(const struct stat& a, dev_t dev, ino_t ino) {
-    return a.st_dev == dev && a.st_ino == ino;
-}
-
-}  // namespace
-
 const char* PidFile::open(const char* path) {
     const char* slash = __builtin_strrchr(path, '/');
     name_ = slash ? slash + 1 : path;
@@ -34,9 +26,9 @@ const char* PidFile::open(const char* path) {
     if (*name_ == '\0' || (slash != nullptr && dir_len >= sizeof dir)) return errno_text(EINVAL);
     dir_.reset(sys::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir_.ok()) return errno_text(errno);
-    struct stat there;
-    if (fstatat(dir_.get(), name_, &there, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(there.st_mode) &&
-        !S_ISLNK(there.st_mode))
+    sys::FileId there;
+    if (sys::file_id(dir_.get(), name_, AT_SYMLINK_NOFOLLOW, there) && !S_ISREG(there.mode) &&
+        !S_ISLNK(there.mode))
         return "not a regular file";
     return nullptr;
 }
@@ -50,25 +42,23 @@ void PidFile::write(pid_t pid) {
         file.reset(sys::openat(dir_.get(), temp.c_str(), kFlags, 0644));  // a dead pinit's
     Text text;
     text.put(static_cast<long>(pid)).end_line();
-    struct stat written;
+    sys::FileId written;
     bool ok = file.ok() &&
               log::write_all(file.get(), {text.c_str(), static_cast<size_t>(text.size())}) &&
-              fstat(file.get(), &written) == 0 &&
+              sys::file_id(file.get(), "", AT_EMPTY_PATH, written) &&
               sys::renameat(dir_.get(), temp.c_str(), dir_.get(), name_) == 0;
     if (!ok) {
         log::say(log::kWarn, "write pid file %s: %m", name_);
         if (file.ok()) (void)unlinkat(dir_.get(), temp.c_str(), 0);
         return;
     }
-    dev_ = written.st_dev;
-    ino_ = written.st_ino;
-    written_ = true;
+    written_ = written;
 }
 
 void PidFile::remove() {
-    struct stat there;
-    if (written_ && fstatat(dir_.get(), name_, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
-        same_file(there, dev_, ino_))
+    sys::FileId there;
+    if (written_.ino != 0 && sys::file_id(dir_.get(), name_, AT_SYMLINK_NOFOLLOW, there) &&
+        there == written_)
         (void)unlinkat(dir_.get(), name_, 0);
 }
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "fd.hpp"
+#include "sys.hpp"
 
 namespace pinit {
 
@@ -22,9 +23,7 @@ public:
 private:
     Fd dir_;
     const char* name_ = nullptr;  // in path, after the last '/'
-    dev_t dev_ = 0;
-    ino_t ino_ = 0;
-    bool written_ = false;
+    sys::FileId written_ = {};  // ino 0 until write() made the file
 };
 
 }  // namespace pinit

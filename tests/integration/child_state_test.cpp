@@ -231,20 +231,15 @@ private:
 
 // Job control, in entrypoint mode and with --new-ns (where PID 1 cannot stop: it asks the
 // launcher to, over their socket).
-class JobControl : public ::testing::TestWithParam<const char*> {
-protected:
-    std::string pinit_command() const { return pinit() + GetParam() + " -- "; }
-};
-
-INSTANTIATE_TEST_SUITE_P(Modes, JobControl, ::testing::Values("", " --new-ns"),
-                         [](const auto& info) { return *info.param ? "NewNs" : "Entrypoint"; });
+using JobControl = harness::BothModes;
+PINIT_BOTH_MODES(JobControl);
 
 // ^Z stops the command, pinit stops itself so the shell sees its job stopped, `fg` gives the
 // terminal back and continues the command, ^C gives 130.
 TEST_P(JobControl, CtrlZStopsTheJobAndFgResumesIt) {
     Shell shell;
     ASSERT_TRUE(shell.started());
-    shell.start_and_stop(pinit_command() + "sh -c 'echo started; exec sleep 100'");
+    shell.start_and_stop(pinit_command() + " -- sh -c 'echo started; exec sleep 100'");
     shell.type("fg\n");
     EXPECT_TRUE(shell.read_until("sleep 100")) << shell.screen();  // bash echoes the job
     EXPECT_TRUE(shell.job_has_terminal());
@@ -258,7 +253,7 @@ TEST_P(JobControl, BackgroundReaderStopsAndFgGivesItTheTerminal) {
     Shell shell;
     ASSERT_TRUE(shell.started());
     EXPECT_TRUE(shell.read_until("prompt$ ")) << shell.screen();
-    shell.type(pinit_command() + "cat &\n");
+    shell.type(pinit_command() + " -- cat &\n");
     EXPECT_TRUE(shell.read_until("prompt$ ")) << shell.screen();
     ASSERT_TRUE(harness::wait_until(
         [&] {
@@ -280,7 +275,7 @@ TEST_P(JobControl, BackgroundReaderStopsAndFgGivesItTheTerminal) {
 TEST_P(JobControl, BgContinuesAStoppedWriter) {
     Shell shell;
     ASSERT_TRUE(shell.started());
-    shell.start_and_stop(pinit_command() + "sh -c 'echo started; sleep 2; echo finished'");
+    shell.start_and_stop(pinit_command() + " -- sh -c 'echo started; sleep 2; echo finished'");
     shell.type("bg\n");
     EXPECT_TRUE(shell.read_until("finished\r\n")) << shell.screen();  // not "finished' &"
     shell.type("wait\n");

@@ -28,19 +28,22 @@ TEST(ExitStatus, EveryChildExitCodeFrom0To255PassesThrough) {
     }
 }
 
-TEST(ExitStatus, ChildKilledBySignalGives128PlusN) {
+using ExitStatusModes = harness::BothModes;
+PINIT_BOTH_MODES(ExitStatusModes);
+
+TEST_P(ExitStatusModes, ChildKilledBySignalGives128PlusN) {
     for (int sig : {SIGTERM, SIGKILL, SIGSEGV, SIGINT, SIGHUP, SIGUSR1}) {
         auto result =
-            run({pinit(), "--", harness::helper("raise"), std::to_string(sig)}, {}, kTimeoutMs);
+            run(pinit_argv({"--", harness::helper("raise"), std::to_string(sig)}), {}, kTimeoutMs);
         EXPECT_EQ(result.code, 128 + sig) << "signal " << sig;
     }
 }
 
-TEST(ExitStatus, RemapTurnsListedCodesIntoZeroAndLeavesOthers) {
-    EXPECT_EQ(run({pinit(), "-e", "3", "-e", "143", "sh", "-c", "exit 3"}).code, 0);
-    EXPECT_EQ(run({pinit(), "-e", "3", "-e", "143", "sh", "-c", "exit 4"}).code, 4);
-    EXPECT_EQ(run({pinit(), "-e", "143", harness::helper("raise"), "15"}).code, 0);
-    EXPECT_EQ(run({pinit(), "--remap-exit=7", "sh", "-c", "exit 7"}).code, 0);
+TEST_P(ExitStatusModes, RemapTurnsListedCodesIntoZeroAndLeavesOthers) {
+    EXPECT_EQ(run(pinit_argv({"-e", "3", "-e", "143", "sh", "-c", "exit 3"})).code, 0);
+    EXPECT_EQ(run(pinit_argv({"-e", "3", "-e", "143", "sh", "-c", "exit 4"})).code, 4);
+    EXPECT_EQ(run(pinit_argv({"-e", "143", harness::helper("raise"), "15"})).code, 0);
+    EXPECT_EQ(run(pinit_argv({"--remap-exit=7", "sh", "-c", "exit 7"})).code, 0);
 }
 
 TEST(ExitStatus, CommandNotFoundGives127AndNamesTheCommand) {
@@ -79,7 +82,8 @@ TEST(ExitStatus, ScriptWithAMissingInterpreterSaysBadInterpreter) {
     auto result = run({pinit(), path});
     unlink(path);
     EXPECT_EQ(result.code, 126);
-    EXPECT_EQ(result.err, std::string("pinit: ") + path + ": bad interpreter: No such file or directory\n");
+    EXPECT_EQ(result.err,
+              std::string("pinit: ") + path + ": bad interpreter: No such file or directory\n");
 }
 
 // A directory for a PATH test.

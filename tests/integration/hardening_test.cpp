@@ -31,33 +31,21 @@ void become_nobody() {
         _exit(124);
 }
 
-// The test matrix of STYLE.md: entrypoint mode and --new-ns.
-class BothModes : public ::testing::TestWithParam<const char*> {
-protected:
-    harness::Argv pinit_argv(harness::Argv tail) const {
-        harness::Argv argv = {pinit()};
-        if (*GetParam() != '\0') argv.push_back(GetParam());
-        argv.insert(argv.end(), tail.begin(), tail.end());
-        return argv;
-    }
-};
-
-INSTANTIATE_TEST_SUITE_P(Modes, BothModes, ::testing::Values("", "--new-ns"),
-                         [](const auto& info) { return *info.param ? "NewNs" : "Entrypoint"; });
+using BothModes = harness::BothModes;
+PINIT_BOTH_MODES(BothModes);
 
 // Started with 0-2 closed, pinit's own fds (signalfd, the launcher's socket) must not take
 // those numbers: the inner's log lines would go into the channel. The child still sees 0-2
 // closed, exactly as pinit got them.
 TEST_P(BothModes, ClosedStandardFdsGiveTheRealExitCode) {
-    auto result = run({"/bin/sh", "-c",
-                       pinit() + " " + GetParam() + " -- /nonexistent-pinit-command <&- >&- 2>&-"});
+    auto result =
+        run({"/bin/sh", "-c", pinit_command() + " -- /nonexistent-pinit-command <&- >&- 2>&-"});
     EXPECT_EQ(result.code, 127);
 }
 
 TEST_P(BothModes, ChildGetsTheClosedStandardFdsPinitGot) {
-    auto result = run({"/bin/sh", "-c",
-                       "exec " + pinit() + " " + GetParam() + " -- " + helper("fdlist") +
-                           " <&- 2>&-"});
+    auto result =
+        run({"/bin/sh", "-c", "exec " + pinit_command() + " -- " + helper("fdlist") + " <&- 2>&-"});
     EXPECT_EQ(result.code, 0);
     EXPECT_EQ(result.out, "1\n");
 }
@@ -72,10 +60,12 @@ TEST_P(BothModes, InheritedFdClosedByTheChildReachesEofWhilePinitRuns) {
     close(pipe_fds[1]);
     ASSERT_TRUE(process.wait_for_output("closed", kEventMs)) << process.err();
     fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
-    bool eof = harness::wait_until([&] {
-        char byte;
-        return read(pipe_fds[0], &byte, 1) == 0;
-    }, kEventMs);
+    bool eof = harness::wait_until(
+        [&] {
+            char byte;
+            return read(pipe_fds[0], &byte, 1) == 0;
+        },
+        kEventMs);
     close(pipe_fds[0]);
     EXPECT_TRUE(eof) << "pinit still holds the pipe";
     EXPECT_FALSE(process.exited());
@@ -136,8 +126,8 @@ TEST_F(PidFile, OnlyTheLauncherThatWroteTheFileRemovesIt) {
     EXPECT_EQ(harness::read_file(path), first_pid);
     Process second(launcher("echo up; exec sleep 100"), {.stdin_null = true});
     ASSERT_TRUE(second.wait_for_output("up", kEventMs)) << second.err();
-    ASSERT_TRUE(harness::wait_until([&] { return harness::read_file(path) != first_pid; },
-                                    kEventMs));
+    ASSERT_TRUE(
+        harness::wait_until([&] { return harness::read_file(path) != first_pid; }, kEventMs));
     std::string second_pid = harness::read_file(path);
     kill(first.pid(), SIGTERM);
     EXPECT_EQ(first.wait(kEventMs), 128 + SIGTERM);
@@ -163,16 +153,17 @@ TEST(Cascade, ReusedPidsOfOutsidersAreNeverSignalled) {
     // 300 sleepers hold most of the ~400 pids, so the few left are handed out again within
     // microseconds; four outsiders and twenty middles in pinit's tree fork all the time. On
     // the code before pidfds this saw 6 outsiders signalled in 120 runs.
-    std::string script = "echo 400 > /proc/sys/kernel/pid_max || exit 1; j=0; "
-                         "while [ $j -lt 300 ]; do sleep 1000 & j=$((j+1)); done; " +
-                         helper("pidchurn") + " outsider 4 & i=0; while [ $i -lt 120 ]; do " +
-                         "i=$((i+1)); " + pinit() + " -- " + helper("pidchurn") +
-                         " tree 20 50 >/dev/null || echo fail $?; done; echo done";
+    std::string script =
+        "echo 400 > /proc/sys/kernel/pid_max || exit 1; j=0; "
+        "while [ $j -lt 300 ]; do sleep 1000 & j=$((j+1)); done; " +
+        helper("pidchurn") + " outsider 4 & i=0; while [ $i -lt 120 ]; do " + "i=$((i+1)); " +
+        pinit() + " -- " + helper("pidchurn") +
+        " tree 20 50 >/dev/null || echo fail $?; done; echo done";
     harness::PidsCgroup cgroup;
     ASSERT_TRUE(cgroup.valid());
-    auto result = run({"/usr/bin/unshare", "--fork", "--pid", "--mount-proc", "/bin/sh", "-c",
-                       script},
-                      {.in_child = cgroup.join()}, 120000);
+    auto result =
+        run({"/usr/bin/unshare", "--fork", "--pid", "--mount-proc", "/bin/sh", "-c", script},
+            {.in_child = cgroup.join()}, 120000);
     EXPECT_EQ(result.out, "ready\ndone\n") << result.err;
 }
 
@@ -182,9 +173,9 @@ TEST(Cascade, WithoutProcTheChildsProcessGroupIsStillEnded) {
     harness::PidsCgroup cgroup;
     ASSERT_TRUE(cgroup.valid());
     std::string script = "umount -l /proc && exec " + pinit() + " -- sh -c 'sleep 100 & exit 4'";
-    auto result = run({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                       script},
-                      {.in_child = cgroup.join()}, kEventMs);
+    auto result =
+        run({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script},
+            {.in_child = cgroup.join()}, kEventMs);
     EXPECT_EQ(result.code, 4);
     EXPECT_EQ(result.err,
               "pinit: no /proc: cannot walk the tree; ending the child's process group only\n");
@@ -211,7 +202,8 @@ TEST(NewNsRootless, HostnameLoopbackAndANestedSandboxStillWork) {
     std::string nested = pinit() + " --new-ns -- cat /proc/1/comm";
     auto result = run({pinit(), "--new-ns=uts,net", "--", "sh", "-c",
                        "hostname inner && hostname && ip -o link show lo | grep -q ',UP' && "
-                       "echo lo-up && " + nested},
+                       "echo lo-up && " +
+                           nested},
                       {.env = std::vector<std::string>{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"},
                        .in_child = become_nobody},
                       kEventMs);
@@ -220,9 +212,8 @@ TEST(NewNsRootless, HostnameLoopbackAndANestedSandboxStillWork) {
 }
 
 pid_t only_child_of(pid_t pid) {
-    std::istringstream children(
-        harness::read_file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
-                           "/children"));
+    std::istringstream children(harness::read_file("/proc/" + std::to_string(pid) + "/task/" +
+                                                   std::to_string(pid) + "/children"));
     pid_t child = 0, more = 0;
     children >> child;
     return children >> more ? -1 : child;
@@ -231,13 +222,13 @@ pid_t only_child_of(pid_t pid) {
 // `ENTRYPOINT ["/pinit", "--new-ns", "--"]`: the launcher is the container's PID 1 and gets the
 // orphans of `docker exec` (here: of nsenter into its pid namespace); it must reap them.
 TEST(NewNsLauncher, AsPid1ItReapsOrphansFromOutsideTheSandbox) {
-    Process container({"/usr/bin/unshare", "--fork", "--pid", "--mount-proc", "--kill-child", pinit(),
-                       "--new-ns", "--", "sh", "-c", "echo up; exec sleep 100"},
+    Process container({"/usr/bin/unshare", "--fork", "--pid", "--mount-proc", "--kill-child",
+                       pinit(), "--new-ns", "--", "sh", "-c", "echo up; exec sleep 100"},
                       {.stdin_null = true});
     ASSERT_TRUE(container.wait_for_output("up", kEventMs)) << container.err();
     pid_t launcher = 0;
-    ASSERT_TRUE(harness::wait_until(
-        [&] { return (launcher = only_child_of(container.pid())) > 0; }, kEventMs));
+    ASSERT_TRUE(harness::wait_until([&] { return (launcher = only_child_of(container.pid())) > 0; },
+                                    kEventMs));
     auto exec = run({"/usr/bin/nsenter", "--target", std::to_string(launcher), "--pid", "--",
                      "/bin/sh", "-c", "sleep 0.2 & exit 0"});
     ASSERT_EQ(exec.code, 0) << exec.err;

@@ -208,6 +208,21 @@ std::string read_file(const std::string& path) {
     return buffer.str();
 }
 
+Argv BothModes::pinit_argv(const Argv& tail) const {
+    Argv argv = {pinit()};
+    if (*GetParam() != '\0') argv.push_back(GetParam());
+    argv.insert(argv.end(), tail.begin(), tail.end());
+    return argv;
+}
+
+std::string BothModes::pinit_command() const {
+    return pinit() + (*GetParam() != '\0' ? " " + std::string(GetParam()) : "");
+}
+
+std::string mode_name(const ::testing::TestParamInfo<const char*>& info) {
+    return *info.param != '\0' ? "NewNs" : "Entrypoint";
+}
+
 TempDir::TempDir() {
     char templ[] = "/tmp/pinit-test-XXXXXX";
     if (mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp");

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 namespace harness {
 
 std::string pinit();                   // the binary under test ($PINIT_TEST_BIN overrides)
@@ -114,4 +116,16 @@ private:
     std::string path_;
 };
 
+// The mode matrix of STYLE.md: a test derived from this runs in entrypoint mode (param "") and
+// through --new-ns's launcher (param "--new-ns"); instantiate it with PINIT_BOTH_MODES(Suite).
+class BothModes : public ::testing::TestWithParam<const char*> {
+protected:
+    Argv pinit_argv(const Argv& tail) const;  // pinit [--new-ns] TAIL...
+    std::string pinit_command() const;        // the same, as the start of a shell command
+};
+std::string mode_name(const ::testing::TestParamInfo<const char*>& info);
+
 }  // namespace harness
+
+#define PINIT_BOTH_MODES(suite) \
+    INSTANTIATE_TEST_SUITE_P(Modes, suite, ::testing::Values("", "--new-ns"), harness::mode_name)

@@ -25,9 +25,12 @@ TEST(Reaping, OrphanStormAsSubreaperLeavesNoZombies) {
     EXPECT_EQ(result.out, "zombies: 0\n");
 }
 
-TEST(Reaping, WarnReapNamesEachReapedOrphan) {
+using WarnReap = harness::BothModes;
+PINIT_BOTH_MODES(WarnReap);
+
+TEST_P(WarnReap, NamesEachReapedOrphanInTinisWords) {
     auto result =
-        run({pinit(), "-w", "--", "sh", "-c", "sh -c 'true' & exec sleep 0.2"}, {}, 30000);
+        run(pinit_argv({"-w", "--", "sh", "-c", "sh -c 'true' & exec sleep 0.2"}), {}, 30000);
     EXPECT_EQ(result.code, 0);
     // tini's words after pinit's prefix, so log filters written for tini -w carry over.
     EXPECT_NE(result.err.find("pinit: Reaped zombie process with pid="), std::string::npos)

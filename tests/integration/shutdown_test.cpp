@@ -175,16 +175,12 @@ TEST(Shutdown, WarnReapNamesTheLingerersItReaps) {
 
 // HUP reloads nginx and postgres, QUIT dumps a JVM's threads, USR1 reopens logs: with a grace
 // set, none of them may start the countdown to SIGKILL that TERM and INT start.
-class GraceInBothModes : public ::testing::TestWithParam<const char*> {};
+using Grace = harness::BothModes;
+PINIT_BOTH_MODES(Grace);
 
-INSTANTIATE_TEST_SUITE_P(Modes, GraceInBothModes, ::testing::Values("", "--new-ns"),
-                         [](const auto& info) { return *info.param ? "NewNs" : "Entrypoint"; });
-
-TEST_P(GraceInBothModes, ReloadSignalsAreForwardedWithoutArmingTheGrace) {
-    harness::Argv argv = {pinit()};
-    if (*GetParam() != '\0') argv.push_back(GetParam());
-    argv.insert(argv.end(), {"-t", "1", "--", helper("sigrecorder"), std::to_string(SIGUSR2)});
-    Process process(argv, {.stdin_null = true});
+TEST_P(Grace, ReloadSignalsAreForwardedWithoutArmingTheGrace) {
+    Process process(pinit_argv({"-t", "1", "--", helper("sigrecorder"), std::to_string(SIGUSR2)}),
+                    {.stdin_null = true});
     ASSERT_TRUE(process.wait_for_output("ready", kEventMs)) << process.err();
     for (int sig : {SIGHUP, SIGQUIT, SIGUSR1}) {
         kill(process.pid(), sig);
@@ -196,11 +192,9 @@ TEST_P(GraceInBothModes, ReloadSignalsAreForwardedWithoutArmingTheGrace) {
     EXPECT_EQ(process.wait(kEventMs), 0) << process.err();
 }
 
-TEST_P(GraceInBothModes, TermArmsTheGraceAndAChildIgnoringItIsKilled) {
-    harness::Argv argv = {pinit()};
-    if (*GetParam() != '\0') argv.push_back(GetParam());
-    argv.insert(argv.end(), {"-t", "0.3", "--", "sh", "-c",
-                             "trap '' TERM INT; echo ready; while :; do sleep 0.05; done"});
+TEST_P(Grace, TermArmsTheGraceAndAChildIgnoringItIsKilled) {
+    harness::Argv argv = pinit_argv({"-t", "0.3", "--", "sh", "-c",
+                                     "trap '' TERM INT; echo ready; while :; do sleep 0.05; done"});
     for (int sig : {SIGTERM, SIGINT}) {
         Process process(argv, {.stdin_null = true});
         ASSERT_TRUE(process.wait_for_output("ready", kEventMs));

@@ -22,14 +22,16 @@ std::string line(int sig) {
     return "\n" + std::to_string(sig) + "\n";
 }
 
-// pinit [options] -- sigrecorder USR2, started and ready.
+using Signals = harness::BothModes;
+PINIT_BOTH_MODES(Signals);
+
+// pinit [mode] [options] -- sigrecorder USR2, started and ready.
 struct Recorded : Process {
-    explicit Recorded(harness::Argv options)
-        : Process(with_recorder(std::move(options)), {.stdin_null = true}) {
+    explicit Recorded(harness::Argv pinit_and_options)
+        : Process(with_recorder(std::move(pinit_and_options)), {.stdin_null = true}) {
         EXPECT_TRUE(wait_for_output("ready", kEventMs)) << err();
     }
     static harness::Argv with_recorder(harness::Argv argv) {
-        argv.insert(argv.begin(), pinit());
         argv.insert(argv.end(),
                     {"--", harness::helper("sigrecorder"), std::to_string(kExitSignal)});
         return argv;
@@ -42,8 +44,8 @@ struct Recorded : Process {
     }
 };
 
-TEST(Signals, EveryCatchableSignalIsForwardedToTheChild) {
-    Recorded child({});
+TEST_P(Signals, EveryCatchableSignalIsForwardedToTheChild) {
+    Recorded child(pinit_argv({}));
     for (int sig = 1; sig <= 31; ++sig) {
         if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == kExitSignal) continue;
         child.send(sig);
@@ -53,8 +55,8 @@ TEST(Signals, EveryCatchableSignalIsForwardedToTheChild) {
     EXPECT_EQ(child.err(), "");
 }
 
-TEST(Signals, RealTimeSignalsAreForwarded) {
-    Recorded child({});
+TEST_P(Signals, RealTimeSignalsAreForwarded) {
+    Recorded child(pinit_argv({}));
     for (int sig : {kRtMin, kRtMin + 5, kRtMax}) {
         child.send(sig);
         EXPECT_TRUE(child.got(sig)) << "signal " << sig;
@@ -62,8 +64,8 @@ TEST(Signals, RealTimeSignalsAreForwarded) {
     EXPECT_EQ(child.finish(), 0);
 }
 
-TEST(Signals, SigchldSentToPinitIsNotForwarded) {
-    Recorded child({});
+TEST_P(Signals, SigchldSentToPinitIsNotForwarded) {
+    Recorded child(pinit_argv({}));
     child.send(SIGCHLD);
     // A marker numbered above CHLD: pinit reads pending signals lowest first, so the CHLD has
     // been handled by the time the marker is forwarded.
@@ -73,8 +75,8 @@ TEST(Signals, SigchldSentToPinitIsNotForwarded) {
     EXPECT_EQ(child.finish(), 0);
 }
 
-TEST(Signals, RewriteForwardsFromAsToAndZeroDrops) {
-    Recorded child({"-r", "TERM:HUP", "--rewrite", "sigusr1:0", "-r", "RTMIN+2:RTMAX"});
+TEST_P(Signals, RewriteForwardsFromAsToAndZeroDrops) {
+    Recorded child(pinit_argv({"-r", "TERM:HUP", "--rewrite", "sigusr1:0", "-r", "RTMIN+2:RTMAX"}));
     child.send(SIGTERM);
     EXPECT_TRUE(child.got(SIGHUP));
     child.send(kRtMin + 2);
@@ -85,8 +87,8 @@ TEST(Signals, RewriteForwardsFromAsToAndZeroDrops) {
     EXPECT_EQ(child.out().find(line(SIGTERM)), std::string::npos) << child.out();
 }
 
-TEST(Signals, ABurstOfMixedSignalsArrivesWithoutCrashingPinit) {
-    Recorded child({});
+TEST_P(Signals, ABurstOfMixedSignalsArrivesWithoutCrashingPinit) {
+    Recorded child(pinit_argv({}));
     const int kinds[] = {SIGHUP, SIGUSR1, SIGWINCH, SIGINT, kRtMin, kRtMin + 5, kRtMax};
     std::mt19937 random(42);
     for (int i = 0; i < 1000; ++i) child.send(kinds[random() % std::size(kinds)]);
@@ -109,9 +111,9 @@ void wait_until_armed(Process& child) {
     ASSERT_TRUE(child.wait_for_output("armed", kEventMs)) << child.err();
 }
 
-TEST(Signals, PgroupForwardsToTheWholeProcessGroup) {
+TEST_P(Signals, PgroupForwardsToTheWholeProcessGroup) {
     for (const char* flag : {"-g", "--pgroup"}) {
-        Process child({pinit(), flag, "sh", "-c", group_script()}, {.stdin_null = true});
+        Process child(pinit_argv({flag, "sh", "-c", group_script()}), {.stdin_null = true});
         wait_until_armed(child);
         kill(child.pid(), SIGUSR1);
         EXPECT_TRUE(child.wait_for_output(line(SIGUSR1), kEventMs)) << child.out();
@@ -120,8 +122,8 @@ TEST(Signals, PgroupForwardsToTheWholeProcessGroup) {
     }
 }
 
-TEST(Signals, WithoutPgroupOnlyTheChildGetsTheSignal) {
-    Process child({pinit(), "sh", "-c", group_script()}, {.stdin_null = true});
+TEST_P(Signals, WithoutPgroupOnlyTheChildGetsTheSignal) {
+    Process child(pinit_argv({"sh", "-c", group_script()}), {.stdin_null = true});
     wait_until_armed(child);
     kill(child.pid(), SIGUSR1);
     kill(child.pid(), SIGUSR2);
@@ -130,9 +132,9 @@ TEST(Signals, WithoutPgroupOnlyTheChildGetsTheSignal) {
     EXPECT_EQ(child.out().find(line(SIGUSR1)), std::string::npos) << child.out();
 }
 
-TEST(Signals, PgroupFromTiniEnvironmentVariable) {
+TEST_P(Signals, PgroupFromTiniEnvironmentVariable) {
     std::vector<std::string> env = {"TINI_KILL_PROCESS_GROUP=1", "PATH=/usr/bin:/bin"};
-    Process child({pinit(), "sh", "-c", group_script()}, {.env = env, .stdin_null = true});
+    Process child(pinit_argv({"sh", "-c", group_script()}), {.env = env, .stdin_null = true});
     wait_until_armed(child);
     kill(child.pid(), SIGUSR1);
     EXPECT_TRUE(child.wait_for_output(line(SIGUSR1), kEventMs)) << child.out();
