@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "rootless.hpp"
 
 using harness::helper;
 using harness::pinit;
@@ -23,13 +24,8 @@ using harness::run;
 namespace {
 
 constexpr int kEventMs = 20000;
-constexpr uid_t kNobody = 65534;
-
-void become_nobody() {
-    if (setgroups(0, nullptr) < 0 || setresgid(kNobody, kNobody, kNobody) < 0 ||
-        setresuid(kNobody, kNobody, kNobody) < 0)
-        _exit(124);
-}
+using harness::become_nobody;
+using harness::kNobody;
 
 using BothModes = harness::BothModes;
 PINIT_BOTH_MODES(BothModes);

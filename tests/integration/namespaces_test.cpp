@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "rootless.hpp"
 
 using harness::helper;
 using harness::pinit;
@@ -21,36 +22,12 @@ using harness::run;
 namespace {
 
 constexpr int kEventMs = 20000;
-constexpr uid_t kNobody = 65534;
+using harness::kNobody;
 
-// The test matrix of STYLE.md: each case as root and rootless.
-class NewNs : public ::testing::TestWithParam<bool> {
-protected:
-    bool rootless() const { return GetParam(); }
-    // Runs in the forked child: joins cgroup (if any), then drops to nobody when rootless.
-    std::function<void()> caller(const harness::PidsCgroup* cgroup = nullptr) const {
-        std::function<void()> join = cgroup ? cgroup->join() : nullptr;
-        bool drop = rootless();
-        return [join, drop] {
-            if (join) join();
-            if (drop && (setgroups(0, nullptr) < 0 || setresgid(kNobody, kNobody, kNobody) < 0 ||
-                         setresuid(kNobody, kNobody, kNobody) < 0))
-                _exit(124);
-        };
-    }
-    // With a PATH that nobody can search (the test runner's may hold /root/...): execvp
-    // reports EACCES for a directory it cannot enter, so a missing command would give 126.
-    harness::Result run_new_ns(harness::Argv args, const harness::PidsCgroup* cgroup = nullptr) {
-        args.insert(args.begin(), pinit());
-        return run(args,
-                   {.env = std::vector<std::string>{"PATH=/usr/local/bin:/usr/bin:/bin"},
-                    .in_child = caller(cgroup)},
-                   60000);
-    }
-};
+class NewNs : public harness::RootAndRootless {};
 
 INSTANTIATE_TEST_SUITE_P(RootAndRootless, NewNs, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "Rootless" : "Root"; });
+                         harness::root_or_rootless);
 
 TEST_P(NewNs, PsShowsExactlyPinitAsPid1AndTheCommandAsPid2) {
     auto result = run_new_ns({"--new-ns", "--", "ps", "-eo", "pid=,ppid=,comm="});
@@ -161,99 +138,6 @@ TEST_P(NewNs, SigkillOfTheLauncherLeavesNothingRunning) {
         << cgroup.count() << " left";
 }
 
-std::string ns_of(const std::string& pid) {
-    return std::filesystem::read_symlink("/proc/" + pid + "/ns/pid").string();
-}
-
-int parent_of(pid_t pid) {
-    std::string stat = harness::read_file("/proc/" + std::to_string(pid) + "/stat");
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-    char state;
-    int ppid = 0;
-    fields >> state >> ppid;
-    return ppid;
-}
-
-TEST_P(NewNs, PidFileNamesTheInnerPid1AndKillingItEndsTheLauncherWith137) {
-    char templ[] = "/tmp/pinit-pidfile-XXXXXX";
-    std::string dir = mkdtemp(templ);
-    chmod(dir.c_str(), 01777);  // writable for nobody too
-    std::string pid_file = dir + "/inner.pid";
-    std::vector<std::string> argv = {
-        pinit(), "--new-ns", "--pid-file", pid_file, "sh", "-c", "echo up; exec sleep 1000"};
-    Process launcher(argv, {.in_child = caller(), .stdin_null = true});
-    ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
-    std::string text;
-    ASSERT_TRUE(harness::wait_until(
-        [&] { return !(text = harness::read_file(pid_file)).empty() && text.back() == '\n'; },
-        kEventMs));
-    pid_t inner = std::stoi(text);
-    // Only a process this test started may be signalled: the launcher's child.
-    ASSERT_EQ(parent_of(inner), launcher.pid());
-    EXPECT_NE(ns_of(std::to_string(inner)), ns_of("self"));
-    kill(inner, SIGKILL);
-    EXPECT_EQ(launcher.wait(kEventMs), 128 + SIGKILL);
-    EXPECT_FALSE(std::filesystem::exists(pid_file)) << "pid file left behind";
-    std::filesystem::remove_all(dir);
-}
-
-// The launcher blocks signals before it clones: one sent as soon as they are blocked (before
-// the namespaces exist) is queued and relayed, never dropped (an init drops what it neither
-// blocks nor handles). Earlier than that, the default action would kill the launcher itself.
-bool signals_blocked(pid_t pid) {
-    std::istringstream status(harness::read_file("/proc/" + std::to_string(pid) + "/status"));
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("SigBlk:", 0) == 0) return line.find_first_not_of("0\t", 7) != line.npos;
-    return false;
-}
-
-TEST_P(NewNs, SignalSentRightAfterStartIsNotLost) {
-    for (int i = 0; i < 10; ++i) {
-        Process launcher({pinit(), "--new-ns", "--", "sleep", "30"},
-                         {.in_child = caller(), .stdin_null = true});
-        ASSERT_TRUE(harness::wait_until([&] { return signals_blocked(launcher.pid()); }, kEventMs));
-        kill(launcher.pid(), SIGTERM);
-        ASSERT_EQ(launcher.wait(kEventMs), 128 + SIGTERM) << "round " << i;
-    }
-}
-
-TEST_P(NewNs, CommandGetsTheCallersSignalStateAndFds) {
-    auto odd = [this] {
-        auto drop = caller();
-        return [drop] {
-            signal(SIGHUP, SIG_IGN);
-            sigset_t set;
-            sigemptyset(&set);
-            sigaddset(&set, SIGUSR1);
-            sigprocmask(SIG_SETMASK, &set, nullptr);
-            int fd = open("/dev/null", O_RDONLY);
-            dup2(fd, 7);
-            close(fd);
-            drop();
-        };
-    };
-    auto direct = run({helper("sigstate")}, {.in_child = odd()});
-    auto inside = run({pinit(), "--new-ns", helper("sigstate")}, {.in_child = odd()});
-    EXPECT_EQ(inside.out, direct.out) << inside.err;
-    auto fds = run({pinit(), "--new-ns", helper("fdlist")}, {.in_child = odd()});
-    EXPECT_EQ(fds.out, "0 1 2 7\n") << fds.err;
-}
-
-// -p is the launcher's own parent-death signal (tini's meaning); PID 1 keeps PDEATHSIG KILL, so
-// the namespace still dies with the launcher.
-TEST_P(NewNs, PdeathsigOptionDoesNotWeakenTheNamespacesDeathWithTheLauncher) {
-    harness::PidsCgroup cgroup;
-    ASSERT_TRUE(cgroup.valid());
-    std::vector<std::string> argv = {
-        pinit(), "--new-ns", "-p", "TERM", "sh", "-c", "trap '' TERM; echo up; sleep 1000"};
-    Process launcher(argv, {.in_child = caller(&cgroup), .stdin_null = true});
-    ASSERT_TRUE(launcher.wait_for_output("up", kEventMs)) << launcher.err();
-    kill(launcher.pid(), SIGKILL);
-    EXPECT_EQ(launcher.wait(kEventMs), harness::killed_by(SIGKILL));
-    EXPECT_TRUE(harness::wait_until([&] { return cgroup.count() == 0; }, kEventMs))
-        << cgroup.count() << " left";
-}
-
 TEST_P(NewNs, ShutdownCascadeRunsInside) {
     harness::PidsCgroup cgroup;
     ASSERT_TRUE(cgroup.valid());
@@ -294,12 +178,8 @@ TEST(NewNsRootless, CannotWriteARootOwnedHostFileThoughRootInside) {
     std::string file = dir + "/root-file";
     std::ofstream(file) << "original\n";
     chmod(file.c_str(), 0644);
-    auto result =
-        run({pinit(), "--new-ns", "sh", "-c", "id -u; echo changed > " + file}, {.in_child = [] {
-                if (setgroups(0, nullptr) < 0 || setresgid(kNobody, kNobody, kNobody) < 0 ||
-                    setresuid(kNobody, kNobody, kNobody) < 0)
-                    _exit(124);
-            }});
+    auto result = run({pinit(), "--new-ns", "sh", "-c", "id -u; echo changed > " + file},
+                      {.in_child = harness::become_nobody});
     EXPECT_EQ(result.out, "0\n");
     EXPECT_NE(result.code, 0);
     EXPECT_EQ(harness::read_file(file), "original\n");
