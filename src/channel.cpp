@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 
 #include "log.hpp"
@@ -30,12 +31,17 @@ std::optional<Message> receive(int fd) {
     return message;
 }
 
+bool shell_can_continue_us() {
+    pid_t parent = getppid();
+    return getsid(parent) == getsid(0) && getpgid(parent) != getpgrp();
+}
+
 namespace {
 
 // PID 1 cannot stop, and the launcher's group is invisible inside: the launcher stops itself so
 // the calling shell sees its job stopped, and on fg or bg says whether it has the terminal.
 void follow_job_stop(int channel) {
-    (void)kill(getpid(), SIGSTOP);
+    if (shell_can_continue_us()) (void)kill(getpid(), SIGSTOP);
     bool foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
     (void)send(channel, {foreground ? Type::job_foreground : Type::job_background});
 }

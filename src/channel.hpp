@@ -31,6 +31,11 @@ bool send(int fd, Message message);
 // malformed.
 std::optional<Message> receive(int fd);
 
+// Whether a job-control shell can continue this process after it stops: its process group is
+// not orphaned, i.e. its parent is in another group of the same session (POSIX; the kernel does
+// not stop an orphaned group on TSTP, TTIN or TTOU either). Else a self-stop would be for good.
+bool shell_can_continue_us();
+
 // What a role gets from whoever started it: main in entrypoint mode, the launcher for PID 1.
 struct Handover {
     sigstate::Saved caller;         // the caller's signal state, taken over already

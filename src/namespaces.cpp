@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 
 #include "errtext.hpp"
@@ -23,9 +24,6 @@
 namespace pinit::namespaces {
 
 namespace {
-
-// The inner side's "setup done" message; a failed setup sends its Result instead.
-constexpr char kSetupDone = 'R';
 
 // capget(2) by hand: musl ships no <sys/capability.h>, and one bit is all pinit needs.
 bool has_cap_sys_admin() {
@@ -46,8 +44,7 @@ bool has_cap_sys_admin() {
 // then shows a hangup). clone() was a fork with no libc bookkeeping: libc's cached thread id is
 // the launcher's, so nothing here may raise() or abort().
 [[noreturn]] void become_inner_init(const Config& config, const Plan& plan,
-                                    const channel::Handover& handover, int launcher_end) {
-    close(launcher_end);
+                                    const channel::Handover& handover) {
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     pollfd peer = {handover.channel, POLLIN, 0};
     if (poll(&peer, 1, 0) != 0) _exit(kExitOwnFailure);
@@ -93,18 +90,47 @@ void report_setup_failure(const channel::Message& failed) {
         log::say(log::kError, "%s: %s", step, errno_text(failed.err));
 }
 
+Plan make_plan(const Config& config) {
+    int flags = CLONE_NEWPID | CLONE_NEWNS | config.namespaces;
+    if (!has_cap_sys_admin()) flags |= CLONE_NEWUSER;
+    return {flags,
+            static_cast<long>(geteuid()),
+            static_cast<long>(getegid()),
+            config.map_user,
+            config.mount_proc,
+            config.root,
+            config.hostname};
+}
+
+// clone() into the new namespaces; the child becomes their PID 1 and never returns. It must not
+// hold the launcher's own fds (the pid file's directory is the host's, outside --root).
+pid_t start_inner(const Config& config, const Plan& plan, const channel::Handover& handover,
+                  std::initializer_list<int> launchers_fds) {
+    pid_t inner =
+        static_cast<pid_t>(syscall(SYS_clone, plan.flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
+    if (inner == 0) {
+        for (int fd : launchers_fds)
+            if (fd >= 0) close(fd);
+        become_inner_init(config, plan, handover);
+    }
+    if (inner < 0) report_clone_failure(errno, plan.flags);
+    return inner;
+}
+
+// nsenter -t PID must find a finished namespace: with a pid file, the launcher waits for the
+// setup before it writes the file. Returns the channel to go on listening to, or -1.
+int wait_for_setup(int channel, PidFile& pid_file, pid_t inner,
+                   std::optional<channel::Message>* failed) {
+    std::optional<channel::Message> message = channel::receive(channel);
+    if (message && message->type == channel::Type::setup_done) pid_file.write(inner);
+    if (message && message->type == channel::Type::setup_failed) *failed = message;
+    return message && !*failed ? channel : -1;
+}
+
 }  // namespace
 
 int launch(const Config& config, channel::Handover handover) {
-    int flags = CLONE_NEWPID | CLONE_NEWNS | config.namespaces;
-    if (!has_cap_sys_admin()) flags |= CLONE_NEWUSER;
-    Plan plan = {flags,
-                 static_cast<long>(geteuid()),
-                 static_cast<long>(getegid()),
-                 config.map_user,
-                 config.mount_proc,
-                 config.root,
-                 config.hostname};
+    Plan plan = make_plan(config);
     handover.terminal_is_ours = tcgetpgrp(STDIN_FILENO) == getpgrp();
     PidFile pid_file;
     const char* refused = config.pid_file ? pid_file.open(config.pid_file) : nullptr;
@@ -121,29 +147,16 @@ int launch(const Config& config, channel::Handover handover) {
     }
     Fd launcher_end(channel[0]);
     handover.channel = channel[1];  // the inner end
-    pid_t inner =
-        static_cast<pid_t>(syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
-    if (inner == 0) {
-        close(signal_fd.get());
-        become_inner_init(config, plan, handover, launcher_end.get());
-    }
+    pid_t inner = start_inner(config, plan, handover,
+                              {signal_fd.get(), launcher_end.get(), pid_file.dir_fd()});
     close(channel[1]);
-    if (inner < 0) {
-        report_clone_failure(errno, flags);
-        return kExitOwnFailure;
-    }
+    if (inner < 0) return kExitOwnFailure;
     // PID 1 has what it inherited; the launcher keeps nothing it merely inherited.
     fds::close_all_except({signal_fd.get(), launcher_end.get(), pid_file.dir_fd()});
     std::optional<channel::Message> failed;  // the inner side's setup error, if it sends one
-    // nsenter -t PID must find a finished namespace: with a pid file, wait for the setup.
-    // Without one the launcher relays at once and learns of a failed setup in the relay.
-    int listen_to = launcher_end.get();
-    if (config.pid_file != nullptr) {
-        std::optional<channel::Message> message = channel::receive(launcher_end.get());
-        if (message && message->type == channel::Type::setup_done) pid_file.write(inner);
-        if (message && message->type == channel::Type::setup_failed) failed = message;
-        if (!message || failed) listen_to = -1;
-    }
+    // Without a pid file the launcher relays at once and learns of a failed setup in the relay.
+    int listen_to = config.pid_file ? wait_for_setup(launcher_end.get(), pid_file, inner, &failed)
+                                    : launcher_end.get();
     int status = channel::relay(inner, signal_fd.get(), listen_to, &failed);
     pid_file.remove();
     if (!failed) return exit_code_of_status(status);

@@ -23,7 +23,9 @@ const char* PidFile::open(const char* path) {
         __builtin_memcpy(dir, path, dir_len);
         dir[dir_len] = '\0';
     }
-    if (*name_ == '\0' || (slash != nullptr && dir_len >= sizeof dir)) return errno_text(EINVAL);
+    if (*name_ == '\0') return errno_text(EINVAL);
+    if (__builtin_strlen(name_) > NAME_MAX || (slash != nullptr && dir_len >= sizeof dir))
+        return errno_text(ENAMETOOLONG);
     dir_.reset(sys::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir_.ok()) return errno_text(errno);
     sys::FileId there;
@@ -35,7 +37,7 @@ const char* PidFile::open(const char* path) {
 
 void PidFile::write(pid_t pid) {
     Text temp;
-    temp.put('.').put(name_).put(".pinit-").put(static_cast<long>(getpid()));
+    temp.put(".pinit-").put(static_cast<long>(getpid())).put(".tmp");  // short: any name fits
     constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     Fd file(sys::openat(dir_.get(), temp.c_str(), kFlags, 0644));
     if (!file.ok() && errno == EEXIST && unlinkat(dir_.get(), temp.c_str(), 0) == 0)

@@ -23,7 +23,7 @@ public:
 private:
     Fd dir_;
     const char* name_ = nullptr;  // in path, after the last '/'
-    sys::FileId written_ = {};  // ino 0 until write() made the file
+    sys::FileId written_ = {};    // ino 0 until write() made the file
 };
 
 }  // namespace pinit

@@ -1,19 +1,7 @@
-// A failed step and its errno, returned instead of printed so that only the
-// top level decides how to word and where to send the message.
+// pinit's exit codes, and a wait status as a shell reports it.
 #pragma once
 
-#include <cerrno>
-
 namespace pinit {
-
-struct [[nodiscard]] Result {
-    const char* step = nullptr;  // what was being done, e.g. "signalfd"
-    int err = 0;                 // errno; 0 means success
-
-    constexpr bool ok() const { return err == 0; }
-    static constexpr Result success() { return {}; }
-    static Result from_errno(const char* step) { return {step, errno}; }
-};
 
 // pinit's exit codes besides the child's own (DESIGN.md §5, as env(1) and timeout(1)).
 inline constexpr int kExitOwnFailure = 125;

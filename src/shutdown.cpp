@@ -1,5 +1,6 @@
 #include "shutdown.hpp"
 
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
@@ -66,15 +67,26 @@ static bool proc_shows_pid(pid_t pid, bool* missing) {
     return value == pid;
 }
 
-// The tree cannot be walked: what pinit can still reach is the main child's process group (the
-// kernel keeps a group's id from reuse while any member lives). Once it is empty, nothing else
-// pinit could do would end the rest: do not wait for them.
+// Signals the main child's process group through its pidfd, which names the group even after
+// the child is reaped and its number reused (Linux 6.9); ESRCH once the group is empty. Before
+// 6.9 (EINVAL) by number, as kill(-pgid) always did.
+bool Cascade::signal_child_group(int sig) {
+    constexpr unsigned kProcessGroup = 1U << 2;  // PIDFD_SIGNAL_PROCESS_GROUP
+    if (child_pidfd_ >= 0 &&
+        syscall(SYS_pidfd_send_signal, child_pidfd_, sig, nullptr, kProcessGroup) == 0)
+        return true;
+    if (child_pidfd_ >= 0 && errno != EINVAL) return false;
+    return kill(-child_, sig) == 0;
+}
+
+// The tree cannot be walked: what pinit can still reach is the main child's process group.
+// Once it is empty, nothing else pinit could do would end the rest: do not wait for them.
 int Cascade::signal_group(int sig, bool also_continue) {
-    if (kill(-child_, sig) < 0) {
+    if (!signal_child_group(sig)) {
         gave_up_ = true;
         return 0;
     }
-    if (also_continue) (void)kill(-child_, SIGCONT);
+    if (also_continue) (void)signal_child_group(SIGCONT);
     return 1;
 }
 

@@ -13,9 +13,9 @@ namespace pinit::shutdown {
 class Cascade {
 public:
     // child: the main child, whose process group is what is left to end when the tree cannot be
-    // walked.
-    Cascade(pid_t self, pid_t child, std::uint32_t grace_ms)
-        : self_(self), child_(child), grace_ms_(grace_ms) {}
+    // walked; child_pidfd: a pidfd of it (or -1), which names that group even after the reap.
+    Cascade(pid_t self, pid_t child, int child_pidfd, std::uint32_t grace_ms)
+        : self_(self), child_(child), child_pidfd_(child_pidfd), grace_ms_(grace_ms) {}
 
     // A stop request (TERM, INT) was forwarded to the main child: it has the grace period to exit
     // before the whole tree gets SIGKILL (what `docker stop -t` does from outside).
@@ -35,10 +35,12 @@ private:
 
     int signal_all(int sig, bool also_continue);
     int signal_group(int sig, bool also_continue);
+    bool signal_child_group(int sig);
     void arm_timer(long ms);
 
     pid_t self_;
     pid_t child_;
+    int child_pidfd_;
     std::uint32_t grace_ms_;
     bool timer_armed_ = false;
     Proc proc_ = Proc::unchecked;

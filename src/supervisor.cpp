@@ -3,9 +3,11 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 
 #include "errtext.hpp"
@@ -46,13 +48,14 @@ bool is_terminal_stop(int sig) {
 
 class Supervisor {
 public:
-    Supervisor(const Config& config, int signal_fd, int channel, pid_t self, pid_t child)
+    Supervisor(const Config& config, int signal_fd, int channel, pid_t self, pid_t child,
+               int child_pidfd)
         : config_(config),
           signal_fd_(signal_fd),
           channel_(channel),
           self_(self),
           child_(child),
-          cascade_(self, child, config.grace_ms) {}
+          cascade_(self, child, child_pidfd, config.grace_ms) {}
 
     // From here on pinit must not die: every failure is a warning and the loop goes on.
     int loop() {
@@ -149,6 +152,7 @@ private:
     void follow_child_stop(int sig) {
         if (!is_terminal_stop(sig) || tcgetpgrp(STDIN_FILENO) < 0) return;
         if (self_ != 1) {
+            if (!channel::shell_can_continue_us()) return;
             log::say(log::kDebug, "child stopped; stopping pinit for the shell");
             (void)kill(self_, SIGSTOP);
             resume_job(tcgetpgrp(STDIN_FILENO) == getpgrp());
@@ -216,11 +220,14 @@ int run(const Config& config, const channel::Handover& handover) {
         return report_exec_failure(config.command[0], child.err);
     }
     log::say(log::kInfo, "started child %d: %s", child.pid, config.command[0]);
+    // Unreaped until pinit waits for it, so this is the command (for its group, after the reap).
+    Fd child_pidfd(static_cast<int>(syscall(SYS_pidfd_open, child.pid, 0)));
     // The command has its fds; pinit keeps none it merely inherited. Nor does it pin the
     // caller's cwd (a mount could never be unmounted).
-    fds::close_all_except({signal_fd.get(), handover.channel});
+    fds::close_all_except({signal_fd.get(), handover.channel, child_pidfd.get()});
     if (chdir("/") < 0) log::say(log::kWarn, "chdir /: %m");
-    Supervisor supervisor(config, signal_fd.get(), handover.channel, self, child.pid);
+    Supervisor supervisor(config, signal_fd.get(), handover.channel, self, child.pid,
+                          child_pidfd.get());
     return supervisor.loop();
 }
 

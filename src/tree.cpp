@@ -96,16 +96,20 @@ pid_t parent_of(pid_t pid) {
     return close_paren && close_paren[1] ? static_cast<pid_t>(parse_decimal(close_paren + 4)) : 0;
 }
 
+// Without a pidfd (Linux < 5.3, a seccomp filter that refuses pidfd_open, no fd left) by pid,
+// as before pidfds: a reuse in between cannot be ruled out then.
 bool send(int pidfd, pid_t pid, int sig) {
-    if (pidfd < 0) return kill(pid, sig) == 0;  // no pidfds (Linux < 5.3): as before
+    if (pidfd < 0) return kill(pid, sig) == 0;
     return syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0;
 }
 
 // The parent read from /proc after the pidfd was opened is an ancestor on the path, and that
-// ancestor is still unreaped (so its pid is still its own): the process is in the tree.
+// ancestor is still unreaped (so its pid is still its own; EPERM: alive, but pinit may not
+// signal it, e.g. a setuid helper): the process is in the tree.
 bool parent_is_on_path(pid_t parent, int depth) {
     for (int i = depth; i >= 0; --i)
-        if (g_path[i].pid == parent) return i == 0 || send(g_path[i].pidfd, parent, 0);
+        if (g_path[i].pid == parent)
+            return i == 0 || send(g_path[i].pidfd, parent, 0) || errno == EPERM;
     return false;
 }
 
@@ -125,7 +129,7 @@ int signal_descendants(pid_t root, int sig, bool also_continue) {
         }
         pid_t pid = g_pool[top.next++];
         int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-        if (pidfd < 0 && errno != ENOSYS) continue;  // gone already
+        if (pidfd < 0 && errno == ESRCH) continue;  // gone already
         if (!parent_is_on_path(parent_of(pid), depth)) {
             if (pidfd >= 0) close(pidfd);
             continue;

@@ -74,7 +74,7 @@ struct PidFile : ::testing::Test {
     harness::TempDir dir;
     std::string path = dir / "inner.pid";
     PidFile() { chmod(dir.path().c_str(), 0777); }
-    harness::Argv launcher(const char* command = "true") const {
+    harness::Argv launcher(const std::string& command = "true") const {
         return {pinit(), "--new-ns", "--pid-file", path, "sh", "-c", command};
     }
 };
@@ -108,6 +108,17 @@ TEST_F(PidFile, AnotherUsersFileIsReplacedNotTruncated) {
 
 // A second launcher on the same pid file whose setup fails must not delete the first one's;
 // when the first exits after a second one took the name over, the name stays the second's.
+TEST_F(PidFile, AnyValidNameWorksAndATooLongOneGives125) {
+    path = dir / std::string(255, 'p').c_str();
+    auto result = run(launcher("cat " + path), {}, kEventMs);
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_NE(result.out, "");
+    path = dir / std::string(256, 'p').c_str();
+    auto too_long = run(launcher(), {}, kEventMs);
+    EXPECT_EQ(too_long.code, 125);
+    EXPECT_EQ(too_long.err, "pinit: --pid-file " + path + ": File name too long\n");
+}
+
 TEST_F(PidFile, OnlyTheLauncherThatWroteTheFileRemovesIt) {
     auto written = [&] {
         std::string text;
@@ -161,6 +172,36 @@ TEST(Cascade, ReusedPidsOfOutsidersAreNeverSignalled) {
         run({"/usr/bin/unshare", "--fork", "--pid", "--mount-proc", "/bin/sh", "-c", script},
             {.in_child = cgroup.join()}, 120000);
     EXPECT_EQ(result.out, "ready\ndone\n") << result.err;
+}
+
+// A root-owned process (a setuid helper, as sudo or su leave one) between pinit, run by an
+// ordinary user, and that user's own descendant: pinit may not signal the middle one, and must
+// still end the one below it (which lets the middle one exit).
+TEST(Cascade, DescendantsBelowAProcessPinitMayNotSignalAreReached) {
+    harness::TempDir dir;
+    chmod(dir.path().c_str(), 0755);
+    std::string setuid_helper = dir / "suidfork";
+    std::filesystem::copy_file(helper("suidfork"), setuid_helper);
+    ASSERT_EQ(chown(setuid_helper.c_str(), 0, 0), 0);
+    ASSERT_EQ(chmod(setuid_helper.c_str(), 04755), 0);
+    harness::PidsCgroup cgroup;
+    ASSERT_TRUE(cgroup.valid());
+    auto join = cgroup.join();
+    // The main child exits once the user's sleep runs below the root-owned helper.
+    std::string started = dir / "started";
+    ASSERT_EQ(mkfifo(started.c_str(), 0666), 0);
+    ASSERT_EQ(chmod(started.c_str(), 0666), 0);  // whatever the umask
+    std::string script = setuid_helper + " /bin/sh -c 'echo > " + started +
+                         "; exec sleep 300' & read x < " + started + "; exit 0";
+    auto result = run({pinit(), "--", "sh", "-c", script},
+                      {.in_child =
+                           [join] {
+                               join();
+                               become_nobody();
+                           }},
+                      kEventMs);
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(cgroup.count(), 0) << "left behind by pinit";
 }
 
 // Without /proc the tree cannot be walked: pinit says so and still ends the child's process

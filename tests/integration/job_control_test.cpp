@@ -42,7 +42,7 @@ public:
     const std::string& screen() const { return screen_; }
 
     // Each wait looks past what the previous one matched.
-    bool read_until(const std::string& needle) {
+    bool read_until(const std::string& needle, int timeout_ms = kEventMs) {
         return harness::wait_until(
             [&] {
                 char buf[512];
@@ -53,7 +53,7 @@ public:
                 cursor_ = at + needle.size();
                 return true;
             },
-            kEventMs);
+            timeout_ms);
     }
     void type(const std::string& keys) {
         ASSERT_EQ(write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
@@ -128,8 +128,8 @@ TEST_P(JobControl, BackgroundReaderStopsAndFgGivesItTheTerminal) {
     EXPECT_TRUE(shell.read_until("prompt$ ")) << shell.screen();
     ASSERT_TRUE(harness::wait_until(
         [&] {
-            shell.type("jobs\n");
-            return shell.read_until("Stopped");
+            shell.type("jobs\n");  // bash tells of a stop before a prompt: ask until it has
+            return shell.read_until("Stopped", 500);
         },
         kEventMs))
         << shell.screen();
@@ -146,7 +146,8 @@ TEST_P(JobControl, BackgroundReaderStopsAndFgGivesItTheTerminal) {
 TEST_P(JobControl, BgContinuesAStoppedWriter) {
     Shell shell;
     ASSERT_TRUE(shell.started());
-    shell.start_and_stop(pinit_command() + " -- sh -c 'echo started; sleep 2; echo finished'");
+    shell.start_and_stop(pinit_command() +
+                         " -- sh -c 'sleep 2 & echo started; wait; echo finished'");
     shell.type("bg\n");
     EXPECT_TRUE(shell.read_until("finished\r\n")) << shell.screen();  // not "finished' &"
     shell.type("wait\n");
