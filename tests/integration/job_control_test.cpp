@@ -154,4 +154,51 @@ TEST_P(JobControl, BgContinuesAStoppedWriter) {
     shell.expect_status_and_exit("0");
 }
 
+char state_of(pid_t pid) {
+    std::string stat = harness::read_file("/proc/" + std::to_string(pid) + "/stat");
+    size_t paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() ? '?' : stat[paren + 2];
+}
+
+// A debugger's SIGSTOP is not a stop for the shell: pinit, in a terminal, keeps running.
+TEST_P(JobControl, ChildStoppedBySigstopDoesNotStopPinit) {
+    int master = -1;
+    harness::Argv argv = pinit_argv({"--", "sleep", "100"});
+    pid_t pinit_pid = forkpty(&master, nullptr, nullptr, nullptr);
+    ASSERT_GE(pinit_pid, 0);
+    if (pinit_pid == 0) {
+        std::vector<char*> args;
+        for (std::string& arg : argv) args.push_back(arg.data());
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(126);
+    }
+    auto first_child_of = [](pid_t pid) {
+        std::string task = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid);
+        return static_cast<pid_t>(atoi(harness::read_file(task + "/children").c_str()));
+    };
+    pid_t child = 0;  // the command: with --new-ns below the launcher's PID 1
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            child = first_child_of(pinit_pid);
+            if (child > 0 && *GetParam() != '\0') child = first_child_of(child);
+            std::string comm = harness::read_file("/proc/" + std::to_string(child) + "/comm");
+            return child > 0 && comm == "sleep\n";
+        },
+        kEventMs));
+    ASSERT_EQ(kill(child, SIGSTOP), 0);
+    ASSERT_TRUE(harness::wait_until([&] { return state_of(child) == 'T'; }, kEventMs));
+    // The observation window itself, not a wait for an event: pinit must not stop in it.
+    bool stopped = harness::wait_until([&] { return state_of(pinit_pid) == 'T'; }, 1000);
+    EXPECT_FALSE(stopped);
+    kill(child, SIGCONT);
+    kill(pinit_pid, SIGCONT);
+    kill(pinit_pid, SIGTERM);
+    int status = 0;
+    EXPECT_TRUE(harness::wait_until(
+        [&] { return waitpid(pinit_pid, &status, WNOHANG) == pinit_pid; }, kEventMs));
+    close(master);
+    EXPECT_EQ(harness::code_of(status), 128 + SIGTERM);
+}
+
 }  // namespace
