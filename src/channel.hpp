@@ -22,7 +22,8 @@ enum class Type : std::uint8_t {
 
 struct Message {
     Type type;
-    std::uint8_t step = 0;
+    std::uint8_t step = 0;       // setup_failed: the step's index
+    std::uint8_t volume = 0xff;  // setup_failed in the volumes step: which --bind/--tmpfs
     std::int32_t err = 0;
 };
 

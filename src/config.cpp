@@ -102,6 +102,16 @@ bool parse_rewrite(const char* spec, Config& config) {
     return true;
 }
 
+// "SRC[:DST]" (DST defaults to SRC) or, for tmpfs, "DST"; DST must be absolute, SRC not empty.
+bool add_mount(Mount::Kind kind, const char* arg, Config& config) {
+    const char* colon = kind == Mount::Kind::tmpfs ? nullptr : __builtin_strchr(arg, ':');
+    const char* dst = colon ? colon + 1 : arg;
+    int src_len = static_cast<int>(colon ? colon - arg : __builtin_strlen(arg));
+    if (config.mount_count == kMaxMounts || *dst != '/' || src_len == 0) return false;
+    config.mounts[config.mount_count++] = {kind, arg, src_len, dst};
+    return true;
+}
+
 bool apply_namespace_option(int id, const char* value, Config& config) {
     config.new_ns = true;
     switch (id) {
@@ -114,6 +124,12 @@ bool apply_namespace_option(int id, const char* value, Config& config) {
     case kMapUser: config.map_user = true; return true;
     case kRoot: config.root = value; return true;
     case kPidFile: config.pid_file = value; return true;
+    case kBind: return add_mount(Mount::Kind::bind, value, config);
+    case kRoBind: return add_mount(Mount::Kind::ro_bind, value, config);
+    case kTmpfs: return add_mount(Mount::Kind::tmpfs, value, config);
+    case kReadOnly: config.read_only = true; return true;
+    case kChdir: config.chdir = value; return true;
+    case kNoDev: config.make_dev = false; return true;
     default: return false;
     }
 }

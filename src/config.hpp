@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "env.hpp"
+#include "mount.hpp"
 #include "signals.hpp"
 
 namespace pinit {
@@ -30,6 +31,11 @@ struct Config {
     const char* hostname = nullptr;
     const char* root = nullptr;      // --root DIR: pivot_root into it
     const char* pid_file = nullptr;  // where the launcher writes the inner PID 1's host pid
+    std::array<Mount, kMaxMounts> mounts{};
+    int mount_count = 0;
+    bool read_only = false;       // the root is mounted read-only
+    bool make_dev = true;         // with --root: a fresh /dev (--no-dev: DIR's own)
+    const char* chdir = nullptr;  // the command's working directory inside
 };
 
 // What went wrong, in pieces the caller joins: "<what>[ '<value>'][ for <subject>][: <hint>]",

@@ -18,6 +18,7 @@ struct Entry {
 // What pinit reports: exec, clone and the namespace setup, the pid file, fds, vfork.
 constexpr Entry kEntries[] = {
     {EPERM, "Operation not permitted"},
+    {EEXIST, "File exists"},
     {ENOENT, "No such file or directory"},
     {EIO, "Input/output error"},
     {E2BIG, "Argument list too long"},

@@ -52,8 +52,9 @@ bool has_cap_sys_admin() {
     if (setpgid(0, 0) < 0) log::say(log::kWarn, "setpgid: %m");
     SetupResult result = set_up(plan);
     if (!result.ok()) {
-        (void)channel::send(handover.channel, {channel::Type::setup_failed,
-                                               static_cast<std::uint8_t>(result.step), result.err});
+        (void)channel::send(handover.channel,
+                            {channel::Type::setup_failed, static_cast<std::uint8_t>(result.step),
+                             static_cast<std::uint8_t>(result.volume), result.err});
         _exit(kExitOwnFailure);
     }
     (void)channel::send(handover.channel, {channel::Type::setup_done});  // stays open for jobs
@@ -82,9 +83,13 @@ void report_clone_failure(int err, int flags) {
     log::say(log::kError, "create namespaces: %s", errno_text(err));
 }
 
-void report_setup_failure(const channel::Message& failed) {
+void report_setup_failure(const Config& config, const channel::Message& failed) {
     const char* step = step_name(failed.step);
-    if (step == nullptr)
+    if (failed.volume < config.mount_count) {  // "--bind /nonexistent: No such file or directory"
+        const Mount& volume = config.mounts[failed.volume];
+        log::say(log::kError, "%s %s: %s", option_of(volume.kind), volume.arg,
+                 errno_text(failed.err));
+    } else if (step == nullptr)
         log::say(log::kError, "setup step %d: %s", failed.step, errno_text(failed.err));
     else
         log::say(log::kError, "%s: %s", step, errno_text(failed.err));
@@ -99,7 +104,13 @@ Plan make_plan(const Config& config) {
             config.map_user,
             config.mount_proc,
             config.root,
-            config.hostname};
+            config.hostname,
+            config.mounts.data(),
+            config.mount_count,
+            config.make_dev,
+            config.read_only,
+            config.chdir,
+            -1};
 }
 
 // clone() into the new namespaces; the child becomes their PID 1 and never returns. It must not
@@ -160,7 +171,7 @@ int launch(const Config& config, channel::Handover handover) {
     int status = channel::relay(inner, signal_fd.get(), listen_to, &failed);
     pid_file.remove();
     if (!failed) return exit_code_of_status(status);
-    report_setup_failure(*failed);
+    report_setup_failure(config, *failed);
     return kExitOwnFailure;
 }
 

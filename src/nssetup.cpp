@@ -12,6 +12,7 @@
 #include <cerrno>
 
 #include "fd.hpp"
+#include "sandbox.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
@@ -59,14 +60,6 @@ int bind_root(const Plan& plan) {
     const char* dir = plan.root;
     if (dir == nullptr) return 0;
     return mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr) < 0 ? -1 : chdir(dir);
-}
-
-// Into the new root before the old one is detached: in a user namespace the kernel mounts a new
-// proc only while a full one is still visible (mount_too_revealing).
-int mount_proc(const Plan& plan) {
-    if (!plan.mount_proc) return 0;
-    return mount("proc", plan.root ? "proc" : "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 nullptr);
 }
 
 // --root, second half: pivot_root(".", ".") stacks the old root on the new one; detaching it
@@ -120,11 +113,20 @@ struct Step {
 };
 
 constexpr Step kSteps[] = {
-    {"deny setgroups", deny_setgroups},  {"write uid_map", map_uid},
-    {"write gid_map", map_gid},          {"make / private", make_root_private},
-    {"bind --root", bind_root},          {"mount /proc", mount_proc},
-    {"pivot_root", pivot_into_root},     {"lock the mounts", lock_mounts},
-    {"sethostname", set_hostname},       {"bring up lo", bring_up_loopback},
+    {"deny setgroups", deny_setgroups},
+    {"write uid_map", map_uid},
+    {"write gid_map", map_gid},
+    {"make / private", make_root_private},
+    {"bind --root", bind_root},
+    {"mount /proc", mount_proc_beneath_root},
+    {"make /dev", make_dev},
+    {"volumes", mount_volumes},
+    {"pivot_root", pivot_into_root},
+    {"--read-only", make_root_read_only},
+    {"lock the mounts", lock_mounts},
+    {"--chdir", enter_workdir},
+    {"sethostname", set_hostname},
+    {"bring up lo", bring_up_loopback},
     {"mount /dev/mqueue", mount_mqueue},
 };
 
@@ -132,7 +134,8 @@ constexpr Step kSteps[] = {
 
 SetupResult set_up(const Plan& plan) {
     for (const Step& step : kSteps)
-        if (step.run(plan) < 0) return {static_cast<int>(&step - kSteps), errno};
+        if (step.run(plan) < 0)
+            return {static_cast<int>(&step - kSteps), errno, plan.failed_volume};
     return {};
 }
 

@@ -2,6 +2,8 @@
 // (id maps, private propagation, --root, /proc, the lock on the mounts, hostname, lo, mqueue).
 #pragma once
 
+#include "mount.hpp"
+
 namespace pinit::namespaces {
 
 // What the steps need, copied from the Config by the launcher before the clone.
@@ -11,11 +13,17 @@ struct Plan {
     bool map_user, mount_proc;
     const char* root;      // --root DIR, or nullptr
     const char* hostname;  // or nullptr
+    const Mount* mounts;   // --bind, --ro-bind, --tmpfs in order
+    int mount_count;
+    bool make_dev, read_only;
+    const char* chdir;          // or nullptr
+    mutable int failed_volume;  // which of mounts a failed "volumes" step was at, else -1
 };
 
 struct [[nodiscard]] SetupResult {
     int step = -1;  // the failed step's index in the table, -1 if none failed
     int err = 0;
+    int volume = -1;  // with the volumes step: which mount
     bool ok() const { return step < 0; }
 };
 

@@ -7,6 +7,7 @@ namespace pinit::options {
 namespace {
 
 constexpr const char* kSignalHint = "want a signal: TERM, SIGTERM, 15, RTMIN+3";
+constexpr const char* kMountHint = "want SRC[:DST], DST an absolute path";
 
 constexpr Spec kOptions[] = {
     {kHelp, "help", nullptr, "show this help and exit", nullptr},
@@ -31,6 +32,13 @@ constexpr Spec kOptions[] = {
     {kMapUser, "map-user", nullptr, "in a user namespace: be yourself, not root", nullptr},
     {kRoot, "root", "DIR", "with --new-ns: pivot_root into DIR", nullptr},
     {kPidFile, "pid-file", "PATH", "with --new-ns: write the inner PID 1's host pid", nullptr},
+    {kBind, "bind", "SRC[:DST]", "with --new-ns: host SRC at DST inside (repeatable)", kMountHint},
+    {kRoBind, "ro-bind", "SRC[:DST]", "the same, read-only", kMountHint},
+    {kTmpfs, "tmpfs", "DST", "with --new-ns: an empty tmpfs at DST (repeatable)",
+     "want an absolute path"},
+    {kReadOnly, "read-only", nullptr, "with --new-ns: the root is read-only", nullptr},
+    {kChdir, "chdir", "DIR", "with --new-ns: the command's working directory", nullptr},
+    {kNoDev, "no-dev", nullptr, "with --root: keep DIR's /dev, make no new one", nullptr},
 };
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
 static_assert(kOptionCount <= kMaxOptions);
@@ -89,7 +97,7 @@ const char* short_options() {
 
 const char* usage_text() {
     constexpr int kHelpColumn = 28;
-    static char text[2048];
+    static char text[3072];
     char* p = text;
     char* const end = text + sizeof text - 1;
     auto put = [&p, end](const char* piece) {

@@ -27,6 +27,12 @@ enum Id : int {
     kMapUser,
     kRoot,
     kPidFile,
+    kBind,
+    kRoBind,
+    kTmpfs,
+    kReadOnly,
+    kChdir,
+    kNoDev,
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),

@@ -160,7 +160,8 @@ TEST_P(NewNs, RootDirBecomesTheNewRoot) {
     char templ[] = "/tmp/pinit-rootfs-XXXXXX";
     std::string root = mkdtemp(templ);
     chmod(root.c_str(), 0755);
-    for (const char* dir : {"/bin", "/proc", "/marker-dir"}) mkdir((root + dir).c_str(), 0755);
+    for (const char* dir : {"/bin", "/dev", "/proc", "/marker-dir"})
+        mkdir((root + dir).c_str(), 0755);
     std::filesystem::copy_file(busybox, root + "/bin/busybox");
     for (const char* tool : {"sh", "ls", "cat"})
         symlink("busybox", (root + "/bin/" + tool).c_str());
@@ -168,7 +169,7 @@ TEST_P(NewNs, RootDirBecomesTheNewRoot) {
         run_new_ns({"--new-ns", "--root", root, "--", "/bin/sh", "-c", "ls /; cat /proc/1/comm"});
     std::filesystem::remove_all(root);
     EXPECT_EQ(result.code, 0) << result.err;
-    EXPECT_EQ(result.out, "bin\nmarker-dir\nproc\npinit\n");
+    EXPECT_EQ(result.out, "bin\ndev\nmarker-dir\nproc\npinit\n");  // dev: made by pinit
 }
 
 TEST(NewNsRootless, CannotWriteARootOwnedHostFileThoughRootInside) {
