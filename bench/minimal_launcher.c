@@ -4,7 +4,7 @@
  * clone(NEWPID|NEWNS, + NEWUSER mapping the caller to root when not root) -> the child: / made
  * private (recursively), proc on /proc, vfork + execvp CMD, wait, exit with its code; the parent
  * waits and exits with the child's. bench/launch.sh builds it with `musl-gcc -static -Os`.
- * Errors: one line naming the step, exit 125 (pinit's own-failure code). */
+ * Errors: one line naming the step, exit 125 (pinit's own-failure code); any failed exec is 127. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -18,15 +18,16 @@
 
 enum { kExitOwnFailure = 125, kExitNotFound = 127, kExitSignalBase = 128 };
 
-static _Noreturn void fail(const char *what) {
+static _Noreturn void fail(const char* what) {
     (void)!write(STDERR_FILENO, "minimal_launcher: ", 18);
     (void)!write(STDERR_FILENO, what, strlen(what));
     (void)!write(STDERR_FILENO, " failed\n", 8);
     _exit(kExitOwnFailure);
 }
 
-static void write_file(const char *path, const char *text) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+/* No O_CLOEXEC: musl would add an fcntl for kernels before 2.6.23, and the fd is closed at once. */
+static void write_file(const char* path, const char* text) {
+    int fd = open(path, O_WRONLY);
     if (fd < 0 || write(fd, text, strlen(text)) < 0) fail(path);
     close(fd);
 }
@@ -45,11 +46,14 @@ static int wait_for(pid_t pid) {
 /* Without privilege an unprivileged map must be the caller's own ids, after setgroups is
  * denied (user_namespaces(7)). uid and gid are the caller's, read before the clone; no stdio
  * (pinit links none either), so the map is formatted by hand. */
-static void write_id_map(const char *path, unsigned outer) {
+static void write_id_map(const char* path, unsigned outer) {
     char map[32] = "0 ", digits[12];
     int n = 0;
-    do digits[n++] = (char)('0' + outer % 10); while (outer /= 10);
-    char *end = map + 2;
+    do {
+        digits[n++] = (char)('0' + outer % 10);
+        outer /= 10;
+    } while (outer > 0);
+    char* end = map + 2;
     while (n > 0) *end++ = digits[--n];
     memcpy(end, " 1\n", 4);
     write_file(path, map);
@@ -62,7 +66,7 @@ static void map_to_root(unsigned uid, unsigned gid) {
 }
 
 /* PID 1 of the new namespaces. */
-static _Noreturn void inner(char **argv, int new_user, unsigned uid, unsigned gid) {
+static _Noreturn void inner(char** argv, int new_user, unsigned uid, unsigned gid) {
     if (new_user) map_to_root(uid, gid);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make / private");
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -76,10 +80,14 @@ static _Noreturn void inner(char **argv, int new_user, unsigned uid, unsigned gi
     _exit(wait_for(child));
 }
 
-int main(int argc, char **argv) {
-    if (argc < 2) fail("usage: minimal_launcher CMD [ARG]...; parsing argv");
-    int new_user = geteuid() != 0;
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        static const char usage[] = "usage: minimal_launcher CMD [ARG]...\n";
+        (void)!write(STDERR_FILENO, usage, sizeof usage - 1);
+        return kExitOwnFailure;
+    }
     unsigned uid = geteuid(), gid = getegid();
+    int new_user = uid != 0;
     int flags = CLONE_NEWPID | CLONE_NEWNS | (new_user ? CLONE_NEWUSER : 0);
     /* Raw clone, a fork into the new namespaces, as pinit's launcher makes it. */
     pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);

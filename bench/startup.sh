@@ -3,11 +3,12 @@
 # installed (tini-static, dumb-init, catatonit): interleaved runs, medians, ratios; then pinit's
 # own system calls from execve to exit. Prints figures; never passes or fails on a time.
 #   bench/startup.sh [RUNS]   (default 500; needs a C compiler; strace optional)
+#   PINIT=/path/to/pinit bench/startup.sh   times that binary instead of build/pinit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-500}
-pinit=$PWD/build/pinit
-[ -x "$pinit" ] || make -s
+pinit=${PINIT:-$PWD/build/pinit}
+[ -n "${PINIT:-}" ] || [ -x "$pinit" ] || make -s
 timer=$(mktemp -d)/spawntimer
 trap 'rm -rf "$(dirname "$timer")"' EXIT
 cc -O2 -o "$timer" bench/spawntimer.c
@@ -38,20 +39,7 @@ if command -v strace >/dev/null; then
   sed -E 's/\(.*//' "$trace" | grep -v '^+++' | paste -sd' '
 fi
 
-# --new-ns: launch into new pid+mnt namespaces with a fresh /proc, against util-linux unshare
-# doing the same (as root), and rootless against `unshare -Ur` (as nobody).
-if [ "$(id -u)" = 0 ] && unshare -fp --mount-proc true 2>/dev/null; then
-  echo
-  echo "== --new-ns as root (ratio = median / true alone)"
-  "$timer" "$runs" "true alone" "$true_bin" \
-    ::: "pinit --new-ns -- true" "$pinit" --new-ns -- "$true_bin" \
-    ::: "unshare -fp --mount-proc --kill-child" "$(command -v unshare)" -fp --mount-proc --kill-child "$true_bin"
-  if command -v setpriv >/dev/null; then
-    echo
-    echo "== --new-ns rootless, as nobody (ratio = median / true alone)"
-    chmod 755 "$(dirname "$timer")"
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$timer" "$runs" "true alone" "$true_bin" \
-      ::: "pinit --new-ns -- true" "$pinit" --new-ns -- "$true_bin" \
-      ::: "unshare -Urfp --mount-proc --kill-child" "$(command -v unshare)" -Urfp --mount-proc --kill-child "$true_bin"
-  fi
-fi
+# --new-ns: launch into new pid+mnt namespaces with a fresh /proc, root and rootless, against a
+# minimal launcher, unshare and bwrap: bench/launch.sh, one repeat here.
+echo
+PINIT=$pinit bench/launch.sh "$runs" 1
