@@ -147,6 +147,7 @@ int make_dev(const Plan& plan) {
 }
 
 int mount_volumes(const Plan& plan) {
+    if (plan.mount_count == 0) return 0;  // no open of the root on the plain launch path
     Fd root(sys::open(plan.root ? "." : "/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     for (plan.failed_volume = 0; plan.failed_volume < plan.mount_count; ++plan.failed_volume)
         if (!root.ok() ||
