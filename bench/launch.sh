@@ -2,6 +2,7 @@
 # Launch time of `pinit --new-ns`, as root and rootless (as nobody), interleaved runs, medians:
 #  1. plain `pinit --new-ns -- true` against true alone, against a minimal launcher doing only
 #     clone + private / + proc + vfork/exec (bench/minimal_launcher.c, the floor), and unshare;
+#     rootless also against that launcher with pinit's mount lock added (--lock);
 #  2. `pinit --new-ns --root R --bind DATA:/data -- true` (a fresh /dev too) against plain
 #     `pinit --new-ns -- R/bin/true` and `bwrap --unshare-pid --bind R / --proc /proc --dev /dev
 #     --bind DATA /data true`, R a busybox rootfs made here (every row runs its static true);
@@ -110,6 +111,15 @@ timed() {
   table=$(as "$mode" "$timer" -r "$second" "$runs" "$@")
   printf '%s\n' "$table"
 }
+# record_ratio LABEL ROW_A ROW_B: keeps the ratio of two rows' medians in the last table.
+record_ratio() {
+  local value
+  value=$(awk -v a="$2" -v b="$3" \
+    'NR == a + 1 { x = $(NF - 4) } NR == b + 1 { y = $(NF - 4) }
+     END { printf "%.2f\n", x / y }' <<<"$table")
+  [ -n "${ratios[$1]+set}" ] || keys+=("$1")
+  ratios[$1]+="$value "
+}
 # record LABEL ROW COLUMN: keeps ROW's ratio (rows count from 1) to the first command (COLUMN 1)
 # or to the second reference (COLUMN 2) of the last table.
 record() {
@@ -133,6 +143,9 @@ for ((repeat = 1; repeat <= repeats; ++repeat)); do
       "last column = / minimal launcher)"
     plain=("true alone" "$true_bin" ::: "minimal launcher" "$minimal" "$true_bin"
       ::: "pinit --new-ns -- true" "$pinit" --new-ns -- "$true_bin")
+    # Rootless, pinit locks its mounts in a nested user + mount namespace: the same lock added
+    # to the minimal launcher is the like-for-like floor (row 4).
+    [ "$mode" = root ] || plain+=(::: "minimal launcher --lock" "$minimal" --lock "$true_bin")
     if unshare_works "$mode"; then
       flags=-fp
       [ "$mode" = root ] || flags=-Urfp
@@ -143,6 +156,10 @@ for ((repeat = 1; repeat <= repeats; ++repeat)); do
     record "pinit --new-ns / minimal launcher, $mode (target <= 1.05x)" 3 2
     record "pinit --new-ns / true alone, $mode" 3 1
     record "minimal launcher / true alone, $mode" 2 1
+    if [ "$mode" != root ]; then
+      record_ratio "pinit --new-ns / minimal launcher --lock, $mode (target <= 1.05x)" 3 4
+      record_ratio "minimal launcher --lock / minimal launcher, $mode (the lock's cost)" 4 2
+    fi
     if [ -n "$rootfs_note" ]; then
       echo "$rootfs_note"
       continue

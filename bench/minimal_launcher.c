@@ -1,9 +1,12 @@
 /* The reference for `pinit --new-ns` launch time: the least a launcher into new pid + mount
  * namespaces with a fresh /proc can do, and nothing more (no signal relay, no init duties).
- *   minimal_launcher CMD [ARG]...
+ *   minimal_launcher [--lock] CMD [ARG]...
  * clone(NEWPID|NEWNS, + NEWUSER mapping the caller to root when not root) -> the child: / made
  * private (recursively), proc on /proc, vfork + execvp CMD, wait, exit with its code; the parent
  * waits and exits with the child's. bench/launch.sh builds it with `musl-gcc -static -Os`.
+ * --lock, rootless: before the vfork, a nested user + mount namespace (mapping root to root), in
+ * which the kernel locks the mounts made above, as pinit does so that `umount /proc` inside
+ * cannot show the host's /proc: the same guarantee at its least cost.
  * Errors: one line naming the step, exit 125 (pinit's own-failure code); any failed exec is 127. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,11 +69,16 @@ static void map_to_root(unsigned uid, unsigned gid) {
 }
 
 /* PID 1 of the new namespaces. */
-static _Noreturn void inner(char** argv, int new_user, unsigned uid, unsigned gid) {
+static _Noreturn void inner(char** argv, int new_user, int lock, unsigned uid, unsigned gid) {
     if (new_user) map_to_root(uid, gid);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make / private");
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         fail("mount /proc");
+    if (new_user && lock) {
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) fail("lock the mounts");
+        write_file("/proc/self/uid_map", "0 0 1\n");
+        write_file("/proc/self/gid_map", "0 0 1\n");
+    }
     pid_t child = vfork();
     if (child == 0) {
         execvp(argv[0], argv);
@@ -81,8 +89,11 @@ static _Noreturn void inner(char** argv, int new_user, unsigned uid, unsigned gi
 }
 
 int main(int argc, char** argv) {
+    int lock = argc > 1 && strcmp(argv[1], "--lock") == 0;
+    argv += lock;
+    argc -= lock;
     if (argc < 2) {
-        static const char usage[] = "usage: minimal_launcher CMD [ARG]...\n";
+        static const char usage[] = "usage: minimal_launcher [--lock] CMD [ARG]...\n";
         (void)!write(STDERR_FILENO, usage, sizeof usage - 1);
         return kExitOwnFailure;
     }
@@ -91,7 +102,7 @@ int main(int argc, char** argv) {
     int flags = CLONE_NEWPID | CLONE_NEWNS | (new_user ? CLONE_NEWUSER : 0);
     /* Raw clone, a fork into the new namespaces, as pinit's launcher makes it. */
     pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
-    if (pid == 0) inner(argv + 1, new_user, uid, gid);
+    if (pid == 0) inner(argv + 1, new_user, lock, uid, gid);
     if (pid < 0) fail("clone");
     return wait_for(pid);
 }

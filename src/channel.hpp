@@ -40,8 +40,9 @@ bool shell_can_continue_us();
 // What a role gets from whoever started it: main in entrypoint mode, the launcher for PID 1.
 struct Handover {
     sigstate::Saved caller;         // the caller's signal state, taken over already
-    bool terminal_is_ours = false;  // the launcher's group held the terminal: pass it on
+    bool terminal_is_ours = false;  // pinit's group held the terminal: the command takes it
     int channel = -1;               // PID 1's end of the channel; -1 in entrypoint mode
+    int signal_fd = -1;             // the launcher's signalfd, inherited; -1: open one
 };
 
 // The launcher after the clone: relays every signal to inner, reaps every child (as a

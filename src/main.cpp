@@ -10,6 +10,7 @@
 #include "options.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
+#include "spawn.hpp"
 #include "supervisor.hpp"
 
 #ifndef PINIT_VERSION
@@ -63,6 +64,7 @@ int run(const pinit::Config& config) {
         log::say(log::kError, "block signals: %m");
         return kExitOwnFailure;
     }
+    handover.terminal_is_ours = pinit::group_holds_terminal();
     if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
     return config.new_ns ? namespaces::launch(config, handover) : supervisor::run(config, handover);

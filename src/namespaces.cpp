@@ -57,7 +57,8 @@ bool has_cap_sys_admin() {
                              static_cast<std::uint8_t>(result.volume), result.err});
         _exit(kExitOwnFailure);
     }
-    (void)channel::send(handover.channel, {channel::Type::setup_done});  // stays open for jobs
+    // Only a pid file waits for this; the channel stays open for job control either way.
+    if (config.pid_file) (void)channel::send(handover.channel, {channel::Type::setup_done});
     // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
     // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
     // handler for.)
@@ -142,7 +143,6 @@ int wait_for_setup(int channel, PidFile& pid_file, pid_t inner,
 
 int launch(const Config& config, channel::Handover handover) {
     Plan plan = make_plan(config);
-    handover.terminal_is_ours = tcgetpgrp(STDIN_FILENO) == getpgrp();
     PidFile pid_file;
     const char* refused = config.pid_file ? pid_file.open(config.pid_file) : nullptr;
     if (refused != nullptr) {
@@ -157,9 +157,9 @@ int launch(const Config& config, channel::Handover handover) {
         return kExitOwnFailure;
     }
     Fd launcher_end(channel[0]);
-    handover.channel = channel[1];  // the inner end
-    pid_t inner = start_inner(config, plan, handover,
-                              {signal_fd.get(), launcher_end.get(), pid_file.dir_fd()});
+    handover.channel = channel[1];         // the inner end
+    handover.signal_fd = signal_fd.get();  // reads PID 1's own signals there (signalfd(2))
+    pid_t inner = start_inner(config, plan, handover, {launcher_end.get(), pid_file.dir_fd()});
     close(channel[1]);
     if (inner < 0) return kExitOwnFailure;
     // PID 1 has what it inherited; the launcher keeps nothing it merely inherited.

@@ -78,7 +78,7 @@ int pivot_into_root(const Plan& plan) {
 // stays the launcher's child's, so a nested `pinit --new-ns` still mounts its own /proc.
 int lock_mounts(const Plan& plan) {
     if (!(plan.flags & CLONE_NEWUSER)) return 0;
-    long uid = geteuid(), gid = getegid();
+    long uid = plan.map_user ? plan.outer_uid : 0, gid = plan.map_user ? plan.outer_gid : 0;
     constexpr int kRemade = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS | (plan.flags & kRemade)) < 0) return -1;
     if (write_id_map("/proc/self/uid_map", uid, true) < 0) return -1;

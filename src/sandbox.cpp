@@ -27,14 +27,14 @@ constexpr std::uint64_t kMountReadOnly = 0x1;            // MOUNT_ATTR_RDONLY
 constexpr std::uint64_t kResolveInRoot = 0x10;           // RESOLVE_IN_ROOT
 constexpr std::uint64_t kNoMagicLinks = 0x02;            // RESOLVE_NO_MAGICLINKS
 
-int make_read_only(int fd, unsigned flags) {
+int make_read_only(int dir, const char* path, unsigned flags) {
     std::uint64_t attr[4] = {kMountReadOnly, 0, 0, 0};  // struct mount_attr: attr_set first
-    return static_cast<int>(
-        syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, attr, sizeof attr));
+    return static_cast<int>(syscall(SYS_mount_setattr, dir, path, flags, attr, sizeof attr));
 }
 
 // path (absolute, as the sandbox sees it) below root, every component resolved inside root: a
-// symlink to "/x" or "../.." in a hostile rootfs stays in it.
+// symlink to "/x" or "../.." in a hostile rootfs stays in it. With --root, root is AT_FDCWD:
+// bind_root made DIR the working directory, and RESOLVE_IN_ROOT takes that as the root.
 int open_beneath(int root, const char* path) {
     std::uint64_t how[3] = {O_PATH | O_CLOEXEC, 0, kResolveInRoot | kNoMagicLinks};
     return static_cast<int>(syscall(SYS_openat2, root, path, how, sizeof how));
@@ -43,6 +43,8 @@ int open_beneath(int root, const char* path) {
 // Opens path below root as an O_PATH fd, creating what is missing: directories on the way, and
 // at the end a directory or, with make_file, an empty file (the mount point of a file bind).
 int open_creating(int root, const char* path, bool make_file) {
+    int existing = open_beneath(root, path);
+    if (existing >= 0 || errno != ENOENT) return existing;
     char prefix[PATH_MAX];
     size_t len = __builtin_strlen(path);
     if (len >= sizeof prefix) return errno = ENAMETOOLONG, -1;
@@ -77,15 +79,20 @@ int open_creating(int root, const char* path, bool make_file) {
 int bind_onto(const char* src, int target, bool read_only) {
     Fd tree(static_cast<int>(
         syscall(SYS_open_tree, AT_FDCWD, src, kOpenTreeClone | O_CLOEXEC | kAtRecursive)));
-    if (!tree.ok() || (read_only && make_read_only(tree.get(), kAtRecursive) < 0)) return -1;
+    if (!tree.ok() ||
+        (read_only && make_read_only(tree.get(), "", AT_EMPTY_PATH | kAtRecursive) < 0))
+        return -1;
     return static_cast<int>(
         syscall(SYS_move_mount, tree.get(), "", target, "", kMoveFromFd | kMoveToFd));
 }
 
-// mount(2) onto an fd: through its /proc/self/fd link (the target was resolved safely already).
-int mount_onto(int target, const char* type, unsigned long flags, const char* options) {
+// mount(2) onto an fd, or onto name in the directory of that fd: through its /proc/self/fd
+// link (the fd was resolved safely already). type is the source too (a bind's host path).
+int mount_onto(int target, const char* type, unsigned long flags, const char* options,
+               const char* name = nullptr) {
     Text link;
     link.put("/proc/self/fd/").put(static_cast<long>(target));
+    if (name != nullptr) link.put('/').put(name);
     return mount(type, link.c_str(), type, flags, options);
 }
 
@@ -112,46 +119,42 @@ constexpr const char* kDevLinks[][2] = {
     {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
     {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"}};
 
+// dev is pinit's own new tmpfs: names in it are mounted onto by path below its fd.
 int fill_dev(int dev, bool gid5_is_mapped) {
     for (const char* name : kDevices) {
         Text host;
         host.put("/dev/").put(name);
-        int made = sys::openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (made < 0) return -1;
-        close(made);
-        Fd node(sys::openat(dev, name, O_PATH | O_CLOEXEC));
-        if (!node.ok() || bind_onto(host.c_str(), node.get(), false) < 0) return -1;
+        Fd node(sys::openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+        if (!node.ok() || mount_onto(node.get(), host.c_str(), MS_BIND, nullptr) < 0) return -1;
     }
     for (const auto& link : kDevLinks)
         if (symlinkat(link[1], dev, link[0]) < 0) return -1;
     if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0) return -1;
-    Fd pts(sys::openat(dev, "pts", O_PATH | O_CLOEXEC));
-    Fd shm(sys::openat(dev, "shm", O_PATH | O_CLOEXEC));
     // The tty group owns the slaves where gid 5 means something: not in a user namespace.
     const char* pts_options = gid5_is_mapped ? "newinstance,ptmxmode=0666,mode=0620,gid=5"
                                              : "newinstance,ptmxmode=0666,mode=0620";
-    if (mount_onto(pts.get(), "devpts", MS_NOSUID | MS_NOEXEC, pts_options) < 0) return -1;
-    return mount_onto(shm.get(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+    if (mount_onto(dev, "devpts", MS_NOSUID | MS_NOEXEC, pts_options, "pts") < 0) return -1;
+    return mount_onto(dev, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", "shm");
 }
 
 }  // namespace
 
 int make_dev(const Plan& plan) {
     if (plan.root == nullptr || !plan.make_dev) return 0;
-    Fd root(sys::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));  // bind_root's chdir
-    Fd dir(open_creating(root.get(), "/dev", false));
+    Fd dir(open_creating(AT_FDCWD, "/dev", false));
     if (!dir.ok() || mount_onto(dir.get(), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0)
         return -1;
-    Fd dev(open_beneath(root.get(), "/dev"));  // the tmpfs now, not the directory under it
+    Fd dev(open_beneath(AT_FDCWD, "/dev"));  // the tmpfs now, not the directory under it
     return dev.ok() ? fill_dev(dev.get(), !(plan.flags & CLONE_NEWUSER)) : -1;
 }
 
 int mount_volumes(const Plan& plan) {
     if (plan.mount_count == 0) return 0;  // no open of the root on the plain launch path
-    Fd root(sys::open(plan.root ? "." : "/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    Fd host_root(plan.root ? -1 : sys::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    int root = plan.root ? AT_FDCWD : host_root.get();
     for (plan.failed_volume = 0; plan.failed_volume < plan.mount_count; ++plan.failed_volume)
-        if (!root.ok() ||
-            mount_volume(root.get(), plan.mounts[plan.failed_volume], plan.root != nullptr) < 0)
+        if (root == -1 ||
+            mount_volume(root, plan.mounts[plan.failed_volume], plan.root != nullptr) < 0)
             return -1;
     plan.failed_volume = -1;
     return 0;
@@ -163,15 +166,13 @@ int mount_proc_beneath_root(const Plan& plan) {
     constexpr unsigned long kFlags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!plan.mount_proc) return 0;
     if (plan.root == nullptr) return mount("proc", "/proc", "proc", kFlags, nullptr);
-    Fd root(sys::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    Fd target(open_creating(root.get(), "/proc", false));
+    Fd target(open_creating(AT_FDCWD, "/proc", false));
     return target.ok() ? mount_onto(target.get(), "proc", kFlags, nullptr) : -1;
 }
 
 int make_root_read_only(const Plan& plan) {
     if (!plan.read_only) return 0;
-    Fd root(sys::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    return root.ok() ? make_read_only(root.get(), 0) : -1;
+    return make_read_only(AT_FDCWD, "/", 0);
 }
 
 int enter_workdir(const Plan& plan) {

@@ -69,14 +69,9 @@ void exec_in_path(char* const argv[]) {
 // vfork returns).
 [[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
                                  volatile int* exec_errno) {
-    // Take the terminal only if pinit's group holds it now: `pinit -- cmd &` from a shell must
-    // not steal the shell's terminal. tcgetpgrp is -1 when stdin is not our terminal. Inside
-    // --new-ns the launcher's group is invisible, so the launcher decided.
-    pid_t foreground = tcgetpgrp(STDIN_FILENO);
-    bool owned_terminal = setup.terminal_is_ours || (foreground > 0 && foreground == getpgrp());
     (void)setpgid(0, 0);
     // SIGTTOU is still blocked here, so tcsetpgrp from the new (background) group succeeds.
-    if (owned_terminal) (void)tcsetpgrp(STDIN_FILENO, getpid());
+    if (setup.terminal_is_ours) (void)tcsetpgrp(STDIN_FILENO, getpid());
     if (setup.caller_ignored_chld) (void)sigstate::set_ignored(SIGCHLD, true, nullptr);
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != setup.parent) _exit(kExitOwnFailure);  // pinit died before the prctl
@@ -87,6 +82,11 @@ void exec_in_path(char* const argv[]) {
 }
 
 }  // namespace
+
+bool group_holds_terminal() {
+    pid_t foreground = tcgetpgrp(STDIN_FILENO);
+    return foreground > 0 && foreground == getpgrp();
+}
 
 Spawned spawn(char* const argv[], const ChildSetup& setup) {
     volatile int exec_errno = 0;

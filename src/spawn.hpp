@@ -12,7 +12,7 @@ struct ChildSetup {
     signals::Mask caller_mask = 0;     // the signal mask pinit was started with
     bool caller_ignored_chld = false;  // pinit resets SIGCHLD to default for itself
     pid_t parent = 0;                  // pinit's pid, to re-check after PR_SET_PDEATHSIG
-    bool terminal_is_ours = false;     // --new-ns: the launcher held the terminal's foreground
+    bool terminal_is_ours = false;     // the command takes the terminal's foreground
 };
 
 // Spawned::err when the command exists but its #! interpreter does not (exec says ENOENT).
@@ -23,6 +23,11 @@ struct Spawned {
     int err = 0;     // vfork's errno, or the errno of a failed exec (the child has exited)
     bool exec_failed() const { return pid > 0 && err != 0; }
 };
+
+// Whether pinit's process group is the foreground of the terminal on stdin: only then does the
+// command get the terminal (`pinit -- cmd &` from a shell must not steal the shell's). Asked by
+// main, for both roles: inside --new-ns the launcher's group is invisible.
+bool group_holds_terminal();
 
 [[nodiscard]] Spawned spawn(char* const argv[], const ChildSetup& setup);
 

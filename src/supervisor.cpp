@@ -201,12 +201,13 @@ int report_exec_failure(const char* command, int err) {
 }  // namespace
 
 int run(const Config& config, const channel::Handover& handover) {
-    Fd signal_fd(sigstate::open_signalfd(signals::kBlockable));
+    Fd signal_fd(handover.signal_fd >= 0 ? handover.signal_fd
+                                         : sigstate::open_signalfd(signals::kBlockable));
     if (!signal_fd.ok()) {
         log::say(log::kError, "signalfd: %m");
         return kExitOwnFailure;
     }
-    pid_t self = getpid();
+    pid_t self = handover.channel >= 0 ? 1 : getpid();  // PID 1 of --new-ns knows who it is
     if (self != 1) become_subreaper();
     const sigstate::Saved& caller = handover.caller;
     Spawned child =

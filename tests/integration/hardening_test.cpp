@@ -273,8 +273,9 @@ TEST(NewNsLauncher, AsPid1ItReapsOrphansFromOutsideTheSandbox) {
         << "the orphan stayed a zombie of the launcher: "
         << harness::read_file("/proc/" + std::to_string(launcher) + "/task/" +
                               std::to_string(launcher) + "/children");
-    kill(container.pid(), SIGTERM);
-    container.wait(kEventMs);
+    // unshare --fork ignores TERM while it waits; KILL, and --kill-child takes the launcher down.
+    kill(container.pid(), SIGKILL);
+    EXPECT_EQ(container.wait(kEventMs), harness::killed_by(SIGKILL));
 }
 
 }  // namespace
