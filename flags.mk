@@ -11,4 +11,4 @@ LDFLAGS_PINIT := -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,
 STRIPFLAGS_PINIT := --remove-section=.comment
 # Against musl only: no stdio linked in through getopt's message printer (see main.cpp). Should
 # musl rename these internals, the link still works and the binary grows by 2.6 KB.
-LDFLAGS_MUSL := -Wl,--defsym=__getopt_msg=pinit_getopt_message -Wl,--defsym=__stdio_exit=pinit_stdio_exit
+LDFLAGS_MUSL := -Wl,--defsym=__getopt_msg=pinit_no_stdio -Wl,--defsym=__stdio_exit=pinit_no_stdio

@@ -113,7 +113,7 @@ bool add_mount(Mount::Kind kind, const char* arg, Config& config) {
 }
 
 bool apply_namespace_option(int id, const char* value, Config& config) {
-    config.new_ns = true;
+    if (id != kChdir && id != kJoin) config.new_ns = true;  // --chdir: see parse_config
     switch (id) {
     case kNewNs: return parse_namespaces(value, config);
     case kNoMountProc: config.mount_proc = false; return true;
@@ -130,6 +130,7 @@ bool apply_namespace_option(int id, const char* value, Config& config) {
     case kReadOnly: config.read_only = true; return true;
     case kChdir: config.chdir = value; return true;
     case kNoDev: config.make_dev = false; return true;
+    case kJoin: config.join = value; return true;
     default: return false;
     }
 }
@@ -225,6 +226,12 @@ ParseResult parse_config(int argc, char** argv, char* const* envp) {
     if (!apply_environment(envp, result.config, result.error) ||
         !apply_arguments(argc, argv, result.config, result.error))
         return result;
+    Config& config = result.config;
+    if (config.join && config.new_ns) {
+        result.error.what = "--join cannot be combined with --new-ns or its options";
+        return result;
+    }
+    if (config.chdir && !config.join) config.new_ns = true;
     if (result.config.action == Action::run) {
         if (optind >= argc)
             result.error.what = "missing command";

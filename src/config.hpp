@@ -35,7 +35,9 @@ struct Config {
     int mount_count = 0;
     bool read_only = false;       // the root is mounted read-only
     bool make_dev = true;         // with --root: a fresh /dev (--no-dev: DIR's own)
-    const char* chdir = nullptr;  // the command's working directory inside
+    const char* chdir = nullptr;  // the command's working directory inside (--join too)
+
+    const char* join = nullptr;  // --join TARGET: a pid, or the path of a pid file
 };
 
 // What went wrong, in pieces the caller joins: "<what>[ '<value>'][ for <subject>][: <hint>]",

@@ -15,9 +15,10 @@ struct Entry {
     const char* text;
 };
 
-// What pinit reports: exec, clone and the namespace setup, the pid file, fds, vfork.
+// What pinit reports: exec, clone and the namespace setup, the pid file, fds, vfork, --join.
 constexpr Entry kEntries[] = {
     {EPERM, "Operation not permitted"},
+    {ESRCH, "No such process"},
     {EEXIST, "File exists"},
     {ENOENT, "No such file or directory"},
     {EIO, "Input/output error"},

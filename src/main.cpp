@@ -27,19 +27,24 @@
 
 // musl's getopt prints its messages through stdio, the only stdio pinit would link (DESIGN.md §6
 // says none): 2.6 KB of the size budget. pinit sets opterr = 0 and words its own errors, so the
-// printer never runs; the musl link (flags.mk) points musl's internal __getopt_msg at this same
-// message written with write(2), and exit's stdio flush at pinit_stdio_exit: with nothing ever
-// written through stdio, there is nothing to flush (packaging.size_budget fails the tests if
-// stdio is ever linked in).
-extern "C" void pinit_getopt_message(const char*, const char*, const char*, size_t);
-extern "C" void pinit_getopt_message(const char* program, const char* message, const char* option,
-                                     size_t option_len) {
-    using pinit::log::write_all;
-    (void)(write_all(STDERR_FILENO, program) && write_all(STDERR_FILENO, message) &&
-           write_all(STDERR_FILENO, {option, option_len}) && write_all(STDERR_FILENO, "\n"));
+// printer never runs; the musl link (flags.mk) points musl's internal __getopt_msg at this empty
+// function, and exit's stdio flush too: with nothing ever written through stdio, there is
+// nothing to flush (packaging.size_budget fails the tests if stdio is ever linked in).
+extern "C" void pinit_no_stdio();
+extern "C" void pinit_no_stdio() {}
+
+#ifndef __GLIBC__
+// musl's getopt reads option letters with mbtowc; pinit's are ASCII, and so is every byte this
+// one decodes (musl's handles UTF-8 in 0.4 KB). A multibyte letter is an unknown option either
+// way.
+extern "C" int mbtowc(wchar_t* wc, const char* s, size_t n);
+extern "C" int mbtowc(wchar_t* wc, const char* s, size_t n) {
+    if (s == nullptr) return 0;  // no shift state
+    if (n == 0) return -1;
+    *wc = static_cast<unsigned char>(*s);
+    return *s != '\0';
 }
-extern "C" void pinit_stdio_exit();
-extern "C" void pinit_stdio_exit() {}
+#endif
 
 namespace {
 
@@ -67,7 +72,8 @@ int run(const pinit::Config& config) {
     handover.terminal_is_ours = pinit::group_holds_terminal();
     if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
-    return config.new_ns ? namespaces::launch(config, handover) : supervisor::run(config, handover);
+    return config.new_ns || config.join ? namespaces::launch(config, handover)
+                                        : supervisor::run(config, handover);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "errtext.hpp"
 #include "fd.hpp"
+#include "join.hpp"
 #include "log.hpp"
 #include "nssetup.hpp"
 #include "pidfile.hpp"
@@ -45,12 +46,14 @@ bool has_cap_sys_admin() {
 // the launcher's, so nothing here may raise() or abort().
 [[noreturn]] void become_inner_init(const Config& config, const Plan& plan,
                                     const channel::Handover& handover) {
-    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // --join: no PDEATHSIG, which would leave the command's own children behind in the target;
+    // the channel's hangup ends the command instead (supervisor), and the cascade the rest.
+    if (!config.join) (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     pollfd peer = {handover.channel, POLLIN, 0};
     if (poll(&peer, 1, 0) != 0) _exit(kExitOwnFailure);
     // Its own process group, so that a ^C for the launcher's group reaches it once, relayed.
     if (setpgid(0, 0) < 0) log::say(log::kWarn, "setpgid: %m");
-    SetupResult result = set_up(plan);
+    SetupResult result = config.join ? SetupResult{} : set_up(plan);
     if (!result.ok()) {
         (void)channel::send(handover.channel,
                             {channel::Type::setup_failed, static_cast<std::uint8_t>(result.step),
@@ -98,7 +101,10 @@ void report_setup_failure(const Config& config, const channel::Message& failed) 
 
 Plan make_plan(const Config& config) {
     int flags = CLONE_NEWPID | CLONE_NEWNS | config.namespaces;
-    if (!has_cap_sys_admin()) flags |= CLONE_NEWUSER;
+    if (config.join)
+        flags = 0;  // a fork into the namespaces the launcher joined
+    else if (!has_cap_sys_admin())
+        flags |= CLONE_NEWUSER;
     return {flags,
             static_cast<long>(geteuid()),
             static_cast<long>(getegid()),
@@ -142,6 +148,7 @@ int wait_for_setup(int channel, PidFile& pid_file, pid_t inner,
 }  // namespace
 
 int launch(const Config& config, channel::Handover handover) {
+    if (config.join && join::enter(config) != 0) return kExitOwnFailure;
     Plan plan = make_plan(config);
     PidFile pid_file;
     const char* refused = config.pid_file ? pid_file.open(config.pid_file) : nullptr;

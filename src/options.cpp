@@ -39,6 +39,7 @@ constexpr Spec kOptions[] = {
     {kReadOnly, "read-only", nullptr, "with --new-ns: the root is read-only", nullptr},
     {kChdir, "chdir", "DIR", "with --new-ns: the command's working directory", nullptr},
     {kNoDev, "no-dev", nullptr, "with --root: keep DIR's /dev, make no new one", nullptr},
+    {kJoin, "join", "TARGET", "run in the namespaces of pid (or pid file) TARGET", nullptr},
 };
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
 static_assert(kOptionCount <= kMaxOptions);

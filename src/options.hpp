@@ -33,6 +33,7 @@ enum Id : int {
     kReadOnly,
     kChdir,
     kNoDev,
+    kJoin,
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),

@@ -78,10 +78,11 @@ private:
         if (poll(fds, 2, -1) < 0) return false;
         if (fds[1].revents != 0) {
             std::optional<channel::Message> answer = channel::receive(channel_);
-            if (!answer)
-                channel_ = -1;  // the launcher is gone (PDEATHSIG follows) or garbled
-            else if (answer->type == channel::Type::job_foreground ||
-                     answer->type == channel::Type::job_background)
+            if (!answer) {  // the launcher is gone (PDEATHSIG follows) or garbled
+                channel_ = -1;
+                if (config_.join && child_alive_) (void)kill(child_, SIGKILL);
+            } else if (answer->type == channel::Type::job_foreground ||
+                       answer->type == channel::Type::job_background)
                 resume_job(answer->type == channel::Type::job_foreground);
         }
         return fds[0].revents != 0;
@@ -207,7 +208,7 @@ int run(const Config& config, const channel::Handover& handover) {
         log::say(log::kError, "signalfd: %m");
         return kExitOwnFailure;
     }
-    pid_t self = handover.channel >= 0 ? 1 : getpid();  // PID 1 of --new-ns knows who it is
+    pid_t self = config.new_ns ? 1 : getpid();  // PID 1 of --new-ns knows who it is
     if (self != 1) become_subreaper();
     const sigstate::Saved& caller = handover.caller;
     Spawned child =

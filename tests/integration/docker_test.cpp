@@ -131,6 +131,29 @@ TEST_F(Docker, OrphanStormLeavesNoZombies) {
     EXPECT_EQ(result.out, "zombies=0\n");
 }
 
+// docker exec done by pinit: `pinit --join $(docker inspect -f '{{.State.Pid}}' c) -- ps` in a
+// container whose PID 1 (sleep) never reaps.
+TEST_F(Docker, JoinRunsInTheContainerReapsItsOrphansAndJoinsItsCgroups) {
+    ASSERT_EQ(run_container({"-d", kPlainImage, "sleep", "1000"}).code, 0);
+    std::string pid = trim(docker({"inspect", "-f", "{{.State.Pid}}", name_}).out);
+    auto ps = run({harness::pinit(), "--join", pid, "--", "ps", "-o", "pid,comm"});
+    ASSERT_EQ(ps.code, 0) << ps.err;
+    auto seen = processes(ps.out);
+    EXPECT_EQ(seen[1], "sleep") << ps.out;
+    EXPECT_EQ(seen.size(), 3u) << ps.out;  // sleep, pinit, ps
+    auto storm = run({harness::pinit(), "--join", pid, "--", "sh", "-c", kOrphanStorm}, {}, 120000);
+    EXPECT_EQ(storm.code, 0) << storm.err;
+    EXPECT_EQ(storm.out, "zombies=0\n");
+    // Read inside, both relative to the container's cgroup namespace (if it has one).
+    auto cgroups = run({harness::pinit(), "--join", pid, "--", "sh", "-c",
+                        "cat /proc/self/cgroup; echo; cat /proc/1/cgroup"});
+    ASSERT_EQ(cgroups.code, 0) << cgroups.err;
+    size_t blank = cgroups.out.find("\n\n");
+    ASSERT_NE(blank, std::string::npos) << cgroups.out;
+    EXPECT_EQ(cgroups.out.substr(0, blank + 1), cgroups.out.substr(blank + 2));
+    EXPECT_EQ(docker({"exec", name_, "ps", "-o", "stat"}).out.find('Z'), std::string::npos);
+}
+
 TEST_F(Docker, DockerStopDeliversTermToTheCommand) {
     ASSERT_EQ(run_container({"-d", kImage, "sleep", "1000"}).code, 0);
     auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,148 @@
+#include "join.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "errtext.hpp"
+#include "fd.hpp"
+#include "log.hpp"
+#include "result.hpp"
+#include "sys.hpp"
+#include "text.hpp"
+
+namespace pinit::join {
+
+namespace {
+
+// In the order they are entered. pid first, from the user namespace that owns it: a rootless
+// `pinit --new-ns` sandbox's PID 1 sits in a nested user namespace (the mount lock) that has
+// no power over its own pid namespace. Then the target's user namespace, whose capabilities
+// cover the rest.
+constexpr const char* kNames[] = {"pid", "user", "mnt", "uts", "ipc", "net", "cgroup"};
+constexpr int kCount = sizeof kNames / sizeof kNames[0];
+
+// TARGET's pid: TARGET itself when it is all digits, else the number a pid file there holds.
+// -1 with errno: ESRCH for anything that is not a pid.
+long target_pid(const char* target) {
+    const char* digits = target;
+    while (*digits >= '0' && *digits <= '9') ++digits;
+    char text[16] = {};
+    if (*digits != '\0' || digits == target) {
+        Fd file(sys::open(target, O_RDONLY | O_CLOEXEC));
+        if (!file.ok() || read(file.get(), text, sizeof text - 1) < 0) return -1;
+        target = text;
+    }
+    long pid = 0;
+    for (digits = target; *digits >= '0' && *digits <= '9' && pid < 1 << 22; ++digits)
+        pid = pid * 10 + (*digits - '0');
+    if (pid > 0 && pid < 1 << 22 && (*digits == '\0' || *digits == '\n')) return pid;
+    errno = ESRCH;
+    return -1;
+}
+
+// As docker exec does: the target's cgroup in each hierarchy mounted here (cgroup v2's, and on
+// a hybrid host each v1 controller's), so that the container's limits cover the command too.
+// Host paths: before any namespace changes. A hierarchy pinit cannot join is logged at -v.
+void join_cgroups(int proc) {
+    char lines[2048] = {};
+    Fd file(sys::openat(proc, "cgroup", O_RDONLY | O_CLOEXEC));
+    if (!file.ok() || read(file.get(), lines, sizeof lines - 1) < 0) return;
+    bool hybrid = access("/sys/fs/cgroup/unified", F_OK) == 0;
+    for (char* line = lines; *line != '\0';) {  // "ID:CONTROLLERS:PATH\n"
+        char* controllers = __builtin_strchr(line, ':');
+        char* path = controllers ? __builtin_strchr(controllers + 1, ':') : nullptr;
+        char* end = path ? __builtin_strchr(path, '\n') : nullptr;
+        if (end == nullptr) return;
+        *path++ = *end = '\0';
+        ++controllers;
+        if (__builtin_memcmp(controllers, "name=", 5) == 0) controllers += 5;
+        Text procs;
+        procs.put("/sys/fs/cgroup/").put(*controllers ? controllers : hybrid ? "unified" : "");
+        procs.put(path).put("/cgroup.procs");
+        Fd target(sys::open(procs.c_str(), O_WRONLY | O_CLOEXEC));
+        if (!target.ok() || write(target.get(), "0", 1) < 0)
+            log::say(log::kInfo, "cannot join cgroup %s: %m", procs.c_str());
+        line = end + 1;
+    }
+}
+
+constexpr unsigned long kGetUserns = 0xb701;  // NS_GET_USERNS: the owner of a namespace
+
+// Whether the namespace behind fd is the one this process is in (our_ns: /proc/self/ns).
+bool is_ours(int fd, int our_ns, const char* name) {
+    sys::FileId theirs, ours;
+    return sys::file_id(fd, "", AT_EMPTY_PATH, theirs) && sys::file_id(our_ns, name, 0, ours) &&
+           ours == theirs;
+}
+
+// Root in there, as nsenter makes it; where root is unmapped the ids stay as they are.
+int enter_user(int fd) {
+    if (setns(fd, CLONE_NEWUSER) < 0) return -1;
+    // Raw: musl's set*id synchronise every thread (4 KB of it), and pinit has one.
+    (void)syscall(SYS_setgroups, 0, nullptr);
+    (void)syscall(SYS_setgid, 0);
+    (void)syscall(SYS_setuid, 0);
+    return 0;
+}
+
+// "--join 1234: No such process", or with the namespace that refused: "setns user: ...". A
+// name missing under /proc/PID means the process is gone.
+int refuse(const Config& config, const char* ns, int err) {
+    if (err == ENOENT) ns = nullptr, err = ESRCH;
+    log::say(log::kError, "--join %s: %s%s%s%s", config.join, ns ? "setns " : "", ns ? ns : "",
+             ns ? ": " : "", errno_text(err));
+    return kExitOwnFailure;
+}
+
+}  // namespace
+
+int enter(const Config& config) {
+    long pid = target_pid(config.join);
+    if (pid < 0) {  // a pid file that cannot be read
+        log::say(log::kError, "--join %s: %m", config.join);
+        return kExitOwnFailure;
+    }
+    Text path;
+    path.put("/proc/").put(pid);
+    // Every fd is opened before the first setns: a target that exits now leaves nothing joined.
+    // Plain ints, close-on-exec: the launcher closes every fd it keeps no use for after the
+    // clone, and PID 1 after the spawn.
+    constexpr int kDir = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    int proc = sys::open(path.c_str(), kDir);
+    if (proc < 0) return refuse(config, nullptr, errno);
+    int their_ns = sys::openat(proc, "ns", kDir), our_ns = sys::open("/proc/self/ns", kDir);
+    if (their_ns < 0) return refuse(config, nullptr, errno);
+    int ns[kCount];
+    for (int i = 0; i < kCount; ++i)
+        if ((ns[i] = sys::openat(their_ns, kNames[i], O_RDONLY | O_CLOEXEC)) < 0)
+            return refuse(config, kNames[i], errno);
+    int root = sys::openat(proc, "root", kDir), cwd = sys::openat(proc, "cwd", kDir);
+    if (cwd < 0 || root < 0) return refuse(config, nullptr, errno);
+    if (geteuid() == 0) join_cgroups(proc);
+    if (!is_ours(ns[0], our_ns, kNames[0])) {
+        int owner = ioctl(ns[0], kGetUserns);
+        if (owner >= 0 && !is_ours(owner, our_ns, kNames[1]) && enter_user(owner) < 0)
+            return refuse(config, kNames[1], errno);
+    }
+    for (int i = 0; i < kCount; ++i) {
+        if (is_ours(ns[i], our_ns, kNames[i])) continue;  // e.g. the user namespace just entered
+        if ((i == 1 ? enter_user(ns[i]) : setns(ns[i], 0)) < 0)
+            return refuse(config, kNames[i], errno);
+        // Raw fchdir: musl's retries an O_PATH fd through /proc/self/fd, which needs no retry.
+        if (i == 2 &&
+            (syscall(SYS_fchdir, root) < 0 || chroot(".") < 0 || syscall(SYS_fchdir, cwd) < 0))
+            return refuse(config, kNames[2], errno);
+    }
+    if (config.chdir && chdir(config.chdir) < 0) {
+        log::say(log::kError, "--chdir %s: %m", config.chdir);
+        return kExitOwnFailure;
+    }
+    return 0;
+}
+
+}  // namespace pinit::join
