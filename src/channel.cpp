@@ -11,6 +11,7 @@
 
 #include "log.hpp"
 #include "result.hpp"
+#include "sys.hpp"
 
 namespace pinit::channel {
 
@@ -42,7 +43,7 @@ namespace {
 // the calling shell sees its job stopped, and on fg or bg says whether it has the terminal.
 void follow_job_stop(int channel) {
     if (shell_can_continue_us()) (void)kill(getpid(), SIGSTOP);
-    bool foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
+    bool foreground = sys::tcgetpgrp(STDIN_FILENO) == getpgrp();
     (void)send(channel, {foreground ? Type::job_foreground : Type::job_background});
 }
 

@@ -14,7 +14,8 @@ void reserve_standard() {
     for (int fd = 0; fd <= 2; ++fd) {
         if (syscall(SYS_fcntl, fd, F_GETFD) >= 0) continue;  // musl's fcntl: 0.4 KB
         // The lowest free number is this one. No /dev/null (a bare rootfs): an eventfd holds it.
-        if (sys::open("/dev/null", O_RDWR | O_CLOEXEC) < 0) (void)eventfd(0, EFD_CLOEXEC);
+        if (sys::open("/dev/null", O_RDWR | O_CLOEXEC) < 0)
+            (void)syscall(SYS_eventfd2, 0, EFD_CLOEXEC);
     }
 }
 

@@ -23,7 +23,7 @@ namespace {
 // `pinit --new-ns` sandbox's PID 1 sits in a nested user namespace (the mount lock) that has
 // no power over its own pid namespace. Then the target's user namespace, whose capabilities
 // cover the rest.
-constexpr const char* kNames[] = {"pid", "user", "mnt", "uts", "ipc", "net", "cgroup"};
+constexpr const char* kNames[] = {"pid", "user", "mnt", "uts", "ipc", "net", "cgroup", "time"};
 constexpr int kCount = sizeof kNames / sizeof kNames[0];
 
 // TARGET's pid: TARGET itself when it is all digits, else the number a pid file there holds.
@@ -110,8 +110,7 @@ int enter(const Config& config) {
     Text path;
     path.put("/proc/").put(pid);
     // Every fd is opened before the first setns: a target that exits now leaves nothing joined.
-    // Plain ints, close-on-exec: the launcher closes every fd it keeps no use for after the
-    // clone, and PID 1 after the spawn.
+    // Plain ints: closed at the end (the host's /proc must not reach inside), or at exit.
     constexpr int kDir = O_PATH | O_DIRECTORY | O_CLOEXEC;
     int proc = sys::open(path.c_str(), kDir);
     if (proc < 0) return refuse(config, nullptr, errno);
@@ -125,7 +124,7 @@ int enter(const Config& config) {
     if (cwd < 0 || root < 0) return refuse(config, nullptr, errno);
     if (geteuid() == 0) join_cgroups(proc);
     if (!is_ours(ns[0], our_ns, kNames[0])) {
-        int owner = ioctl(ns[0], kGetUserns);
+        int owner = sys::ioctl(ns[0], kGetUserns);
         if (owner >= 0 && !is_ours(owner, our_ns, kNames[1]) && enter_user(owner) < 0)
             return refuse(config, kNames[1], errno);
     }
@@ -138,6 +137,8 @@ int enter(const Config& config) {
             (syscall(SYS_fchdir, root) < 0 || chroot(".") < 0 || syscall(SYS_fchdir, cwd) < 0))
             return refuse(config, kNames[2], errno);
     }
+    for (int fd : ns) close(fd);
+    for (int fd : {proc, their_ns, our_ns, root, cwd}) close(fd);
     if (config.chdir && chdir(config.chdir) < 0) {
         log::say(log::kError, "--chdir %s: %m", config.chdir);
         return kExitOwnFailure;

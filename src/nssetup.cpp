@@ -98,7 +98,7 @@ int bring_up_loopback(const Plan& plan) {
     ifreq request = {};
     __builtin_memcpy(request.ifr_name, "lo", 3);
     request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-    return ioctl(socket.get(), SIOCSIFFLAGS, &request);
+    return sys::ioctl(socket.get(), SIOCSIFFLAGS, &request);
 }
 
 // POSIX message queues of the new ipc namespace, where the system shows them.

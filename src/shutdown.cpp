@@ -1,5 +1,6 @@
 #include "shutdown.hpp"
 
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -58,7 +59,7 @@ bool Cascade::timer_due() const {
 static bool proc_shows_pid(pid_t pid, bool* missing) {
     char link[24] = {};
     *missing = false;
-    if (readlink("/proc/self", link, sizeof link - 1) <= 0) {
+    if (syscall(SYS_readlinkat, AT_FDCWD, "/proc/self", link, sizeof link - 1) <= 0) {
         *missing = errno == ENOENT;
         return false;
     }

@@ -10,6 +10,7 @@
 #include "env.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
+#include "sys.hpp"
 
 namespace pinit {
 
@@ -71,7 +72,7 @@ void exec_in_path(char* const argv[]) {
                                  volatile int* exec_errno) {
     (void)setpgid(0, 0);
     // SIGTTOU is still blocked here, so tcsetpgrp from the new (background) group succeeds.
-    if (setup.terminal_is_ours) (void)tcsetpgrp(STDIN_FILENO, getpid());
+    if (setup.terminal_is_ours) (void)sys::tcsetpgrp(STDIN_FILENO, getpid());
     if (setup.caller_ignored_chld) (void)sigstate::set_ignored(SIGCHLD, true, nullptr);
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != setup.parent) _exit(kExitOwnFailure);  // pinit died before the prctl
@@ -84,7 +85,7 @@ void exec_in_path(char* const argv[]) {
 }  // namespace
 
 bool group_holds_terminal() {
-    pid_t foreground = tcgetpgrp(STDIN_FILENO);
+    pid_t foreground = sys::tcgetpgrp(STDIN_FILENO);
     return foreground > 0 && foreground == getpgrp();
 }
 

@@ -17,6 +17,7 @@
 #include "shutdown.hpp"
 #include "sigstate.hpp"
 #include "spawn.hpp"
+#include "sys.hpp"
 
 namespace pinit::supervisor {
 
@@ -151,12 +152,12 @@ private:
     // terminal; on fg or bg continue the command, with the terminal only if pinit's group has it.
     // As PID 1 pinit cannot stop: the launcher, if any, stops for it.
     void follow_child_stop(int sig) {
-        if (!is_terminal_stop(sig) || tcgetpgrp(STDIN_FILENO) < 0) return;
+        if (!is_terminal_stop(sig) || sys::tcgetpgrp(STDIN_FILENO) < 0) return;
         if (self_ != 1) {
             if (!channel::shell_can_continue_us()) return;
             log::say(log::kDebug, "child stopped; stopping pinit for the shell");
             (void)kill(self_, SIGSTOP);
-            resume_job(tcgetpgrp(STDIN_FILENO) == getpgrp());
+            resume_job(sys::tcgetpgrp(STDIN_FILENO) == getpgrp());
         } else if (channel_ >= 0) {
             log::say(log::kDebug, "child stopped; telling the launcher");
             (void)channel::send(channel_, {channel::Type::job_stopped});
@@ -165,7 +166,7 @@ private:
 
     // The shell continued the job: the terminal goes back to the child if the job has it.
     void resume_job(bool foreground) {
-        if (foreground) (void)tcsetpgrp(STDIN_FILENO, child_);
+        if (foreground) (void)sys::tcsetpgrp(STDIN_FILENO, child_);
         (void)kill(-child_, SIGCONT);
     }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -48,6 +49,20 @@ inline bool file_id(int dir, const char* path, int flags, FileId& id) {
     if (syscall(SYS_statx, dir, path, flags, kTypeAndIno, &stx) < 0) return false;
     id = {stx.dev_major, stx.dev_minor, stx.ino, stx.mode};
     return true;
+}
+
+// ioctl, and the terminal calls on it: musl's ioctl converts time64 requests pinit never makes
+// (0.1 KB), its tc*pgrp wrap it.
+inline int ioctl(int fd, unsigned long request, void* arg = nullptr) {
+    return static_cast<int>(syscall(SYS_ioctl, fd, request, arg));
+}
+inline pid_t tcgetpgrp(int fd) {
+    int pgrp = 0;
+    return ioctl(fd, TIOCGPGRP, &pgrp) < 0 ? -1 : pgrp;
+}
+inline int tcsetpgrp(int fd, pid_t pgrp) {
+    int group = pgrp;
+    return ioctl(fd, TIOCSPGRP, &group);
 }
 
 inline int socket(int domain, int type, int protocol) {

@@ -107,15 +107,15 @@ harness::Result join(const Target& target, const std::string& script,
 
 TEST(Join, EntersEveryNamespaceOfTheTargetAndItsWorkingDirectory) {
     harness::TempDir cwd;
-    Target target({"--uts", "--ipc", "--net", "--cgroup"},
+    Target target({"--uts", "--ipc", "--net", "--cgroup", "--time"},
                   "hostname pinit-target && cd " + cwd.path());
     ASSERT_GT(target.pid(), 0);
     auto result = join(target,
-                       "for n in pid mnt uts ipc net cgroup; do readlink /proc/self/ns/$n; done; "
+                       "for n in pid mnt uts ipc net cgroup time; do readlink /proc/self/ns/$n; done; "
                        "hostname; pwd; cat /proc/1/comm; grep -c : /proc/net/dev");
     ASSERT_EQ(result.code, 0) << result.err;
     std::string expected;
-    for (const char* kind : {"pid", "mnt", "uts", "ipc", "net", "cgroup"})
+    for (const char* kind : {"pid", "mnt", "uts", "ipc", "net", "cgroup", "time"})
         expected += target.ns(kind) + "\n";
     // pid 1 is the target's sleep; the net namespace has only lo.
     EXPECT_EQ(result.out, expected + "pinit-target\n" + cwd.path() + "\nsleep\n1\n");
