@@ -43,6 +43,7 @@ struct Handover {
     bool terminal_is_ours = false;  // pinit's group held the terminal: the command takes it
     int channel = -1;               // PID 1's end of the channel; -1 in entrypoint mode
     int signal_fd = -1;             // the launcher's signalfd, inherited; -1: open one
+    char** listen_pid = nullptr;    // environ's LISTEN_PID=<pinit's pid>, for the command's
 };
 
 // The launcher after the clone: relays every signal to inner, reaps every child (as a

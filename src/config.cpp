@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "options.hpp"
+#include "text.hpp"
 
 #include <getopt.h>
 
@@ -79,7 +80,7 @@ bool parse_namespaces(const char* list, Config& config) {
                                            {"net", CLONE_NEWNET},
                                            {"cgroup", CLONE_NEWCGROUP}};
     for (const char* item = list ? list : ""; *item != '\0';) {
-        const char* end = __builtin_strchr(item, ',');
+        const char* end = find_first(item, ',');
         if (end == nullptr) end = item + __builtin_strlen(item);
         const Name* found = nullptr;
         for (const Name& ns : kNamespaces)
@@ -92,7 +93,7 @@ bool parse_namespaces(const char* list, Config& config) {
 }
 
 bool parse_rewrite(const char* spec, Config& config) {
-    const char* colon = __builtin_strchr(spec, ':');
+    const char* colon = find_first(spec, ':');
     if (colon == nullptr) return false;
     auto from = signals::parse({spec, static_cast<size_t>(colon - spec)});
     std::string_view to_text(colon + 1);
@@ -104,7 +105,7 @@ bool parse_rewrite(const char* spec, Config& config) {
 
 // "SRC[:DST]" (DST defaults to SRC) or, for tmpfs, "DST"; DST must be absolute, SRC not empty.
 bool add_mount(Mount::Kind kind, const char* arg, Config& config) {
-    const char* colon = kind == Mount::Kind::tmpfs ? nullptr : __builtin_strchr(arg, ':');
+    const char* colon = kind == Mount::Kind::tmpfs ? nullptr : find_first(arg, ':');
     const char* dst = colon ? colon + 1 : arg;
     int src_len = static_cast<int>(colon ? colon - arg : __builtin_strlen(arg));
     if (config.mount_count == kMaxMounts || *dst != '/' || src_len == 0) return false;
@@ -113,7 +114,7 @@ bool add_mount(Mount::Kind kind, const char* arg, Config& config) {
 }
 
 bool apply_namespace_option(int id, const char* value, Config& config) {
-    if (id != kChdir && id != kJoin) config.new_ns = true;  // --chdir: see parse_config
+    if (id != kChdir && id != kJoin && id != kPause) config.new_ns = true;  // --chdir: below
     switch (id) {
     case kNewNs: return parse_namespaces(value, config);
     case kNoMountProc: config.mount_proc = false; return true;
@@ -131,6 +132,7 @@ bool apply_namespace_option(int id, const char* value, Config& config) {
     case kChdir: config.chdir = value; return true;
     case kNoDev: config.make_dev = false; return true;
     case kJoin: config.join = value; return true;
+    case kPause: config.pause = true; return true;
     default: return false;
     }
 }
@@ -232,12 +234,11 @@ ParseResult parse_config(int argc, char** argv, char* const* envp) {
         return result;
     }
     if (config.chdir && !config.join) config.new_ns = true;
-    if (result.config.action == Action::run) {
-        if (optind >= argc)
-            result.error.what = "missing command";
-        else
-            result.config.command = argv + optind;
-    }
+    if (config.action != Action::run) return result;
+    if (config.pause != (optind >= argc))
+        result.error.what = config.pause ? "--pause takes no command" : "missing command";
+    else if (!config.pause)
+        config.command = argv + optind;
     return result;
 }
 

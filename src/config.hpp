@@ -38,6 +38,7 @@ struct Config {
     const char* chdir = nullptr;  // the command's working directory inside (--join too)
 
     const char* join = nullptr;  // --join TARGET: a pid, or the path of a pid file
+    bool pause = false;          // --pause: no command; reap until TERM or INT
 };
 
 // What went wrong, in pieces the caller joins: "<what>[ '<value>'][ for <subject>][: <hint>]",

@@ -54,9 +54,9 @@ void join_cgroups(int proc) {
     if (!file.ok() || read(file.get(), lines, sizeof lines - 1) < 0) return;
     bool hybrid = access("/sys/fs/cgroup/unified", F_OK) == 0;
     for (char* line = lines; *line != '\0';) {  // "ID:CONTROLLERS:PATH\n"
-        char* controllers = __builtin_strchr(line, ':');
-        char* path = controllers ? __builtin_strchr(controllers + 1, ':') : nullptr;
-        char* end = path ? __builtin_strchr(path, '\n') : nullptr;
+        char* controllers = find_first(line, ':');
+        char* path = controllers ? find_first(controllers + 1, ':') : nullptr;
+        char* end = path ? find_first(path, '\n') : nullptr;
         if (end == nullptr) return;
         *path++ = *end = '\0';
         ++controllers;

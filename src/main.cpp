@@ -4,6 +4,7 @@
 
 #include "channel.hpp"
 #include "config.hpp"
+#include "env.hpp"
 #include "fd.hpp"
 #include "log.hpp"
 #include "namespaces.hpp"
@@ -70,6 +71,14 @@ int run(const pinit::Config& config) {
         return kExitOwnFailure;
     }
     handover.terminal_is_ours = pinit::group_holds_terminal();
+    // Socket activation through pinit (catatonit#13): LISTEN_PID names pinit, so the command,
+    // which gets the sockets, gets its own pid there instead (in --new-ns, as seen inside).
+    if (char* const* listen_pid = find_env_entry(environ, "LISTEN_PID")) {
+        char own[24];
+        pinit::format_listen_pid(own);
+        if (__builtin_strcmp(*listen_pid, own) == 0)
+            handover.listen_pid = const_cast<char**>(listen_pid);
+    }
     if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
     return config.new_ns || config.join ? namespaces::launch(config, handover)

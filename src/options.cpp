@@ -40,6 +40,7 @@ constexpr Spec kOptions[] = {
     {kChdir, "chdir", "DIR", "with --new-ns: the command's working directory", nullptr},
     {kNoDev, "no-dev", nullptr, "with --root: keep DIR's /dev, make no new one", nullptr},
     {kJoin, "join", "TARGET", "run in the namespaces of pid (or pid file) TARGET", nullptr},
+    {kPause, "pause", nullptr, "no COMMAND: reap zombies until TERM or INT", nullptr},
 };
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
 static_assert(kOptionCount <= kMaxOptions);

@@ -34,6 +34,7 @@ enum Id : int {
     kChdir,
     kNoDev,
     kJoin,
+    kPause,
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),
@@ -57,7 +58,7 @@ std::span<const Spec> specs();
 std::span<const EnvAlias> env_aliases();
 const Spec* find(int id);  // nullptr if no option has this id
 
-inline constexpr int kMaxOptions = 24;
+inline constexpr int kMaxOptions = 28;
 using LongOptions = std::array<option, kMaxOptions + 1>;
 LongOptions long_options();
 const char* short_options();

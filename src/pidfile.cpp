@@ -15,7 +15,7 @@
 namespace pinit {
 
 const char* PidFile::open(const char* path) {
-    const char* slash = __builtin_strrchr(path, '/');
+    const char* slash = find_last(path, '/');
     name_ = slash ? slash + 1 : path;
     char dir[PATH_MAX] = ".";
     size_t dir_len = slash == path ? 1 : static_cast<size_t>(slash - path);  // "/x": "/"

@@ -11,6 +11,7 @@
 #include "result.hpp"
 #include "sigstate.hpp"
 #include "sys.hpp"
+#include "text.hpp"
 
 namespace pinit {
 
@@ -32,7 +33,7 @@ void exec_in_path(char* const argv[]) {
     size_t file_len = __builtin_strlen(file);
     errno = ENOENT;
     if (file_len == 0) return;
-    if (__builtin_strchr(file, '/') != nullptr) {
+    if (find_first(file, '/') != nullptr) {
         exec_file(file, argv);
         return;
     }
@@ -68,8 +69,13 @@ void exec_in_path(char* const argv[]) {
 // Runs in the vfork child, on the parent's stack and memory, until the exec: no return, no heap,
 // no locks; writes to shared memory are *exec_errno and errno (the parent reads errno only after
 // vfork returns).
+// Socket activation (sd_listen_fds(3)): the sockets meant for pinit's pid are the command's, and
+// LISTEN_PID must say so. The child writes its pid here; the parent pointed environ's slot at it.
+char g_listen_pid[32];
+
 [[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
                                  volatile int* exec_errno) {
+    if (setup.listen_pid) format_listen_pid(g_listen_pid);
     (void)setpgid(0, 0);
     // SIGTTOU is still blocked here, so tcsetpgrp from the new (background) group succeeds.
     if (setup.terminal_is_ours) (void)sys::tcsetpgrp(STDIN_FILENO, getpid());
@@ -84,6 +90,16 @@ void exec_in_path(char* const argv[]) {
 
 }  // namespace
 
+void format_listen_pid(char* out) {
+    __builtin_memcpy(out, "LISTEN_PID=", 11);
+    char* end = out + 11;
+    unsigned pid = static_cast<unsigned>(getpid());
+    for (unsigned left = pid; left >= 10; left /= 10) ++end;
+    end[1] = '\0';
+    do *end-- = static_cast<char>('0' + pid % 10);
+    while ((pid /= 10) != 0);
+}
+
 bool group_holds_terminal() {
     pid_t foreground = sys::tcgetpgrp(STDIN_FILENO);
     return foreground > 0 && foreground == getpgrp();
@@ -91,6 +107,7 @@ bool group_holds_terminal() {
 
 Spawned spawn(char* const argv[], const ChildSetup& setup) {
     volatile int exec_errno = 0;
+    if (setup.listen_pid) *setup.listen_pid = g_listen_pid;
     pid_t pid = vfork();
     if (pid == 0) become_command(argv, setup, &exec_errno);
     if (pid < 0) return {-1, errno};

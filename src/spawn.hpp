@@ -13,6 +13,7 @@ struct ChildSetup {
     bool caller_ignored_chld = false;  // pinit resets SIGCHLD to default for itself
     pid_t parent = 0;                  // pinit's pid, to re-check after PR_SET_PDEATHSIG
     bool terminal_is_ours = false;     // the command takes the terminal's foreground
+    char** listen_pid = nullptr;       // socket activation: this environ slot gets the child's
 };
 
 // Spawned::err when the command exists but its #! interpreter does not (exec says ENOENT).
@@ -28,6 +29,9 @@ struct Spawned {
 // command get the terminal (`pinit -- cmd &` from a shell must not steal the shell's). Asked by
 // main, for both roles: inside --new-ns the launcher's group is invisible.
 bool group_holds_terminal();
+
+// "LISTEN_PID=<this process's pid>" into out (24 bytes at least).
+void format_listen_pid(char* out);
 
 [[nodiscard]] Spawned spawn(char* const argv[], const ChildSetup& setup);
 

@@ -81,7 +81,7 @@ private:
             std::optional<channel::Message> answer = channel::receive(channel_);
             if (!answer) {  // the launcher is gone (PDEATHSIG follows) or garbled
                 channel_ = -1;
-                if (config_.join && child_alive_) (void)kill(child_, SIGKILL);
+                if (config_.join && child_ > 0 && child_alive_) (void)kill(child_, SIGKILL);
             } else if (answer->type == channel::Type::job_foreground ||
                        answer->type == channel::Type::job_background)
                 resume_job(answer->type == channel::Type::job_foreground);
@@ -95,6 +95,13 @@ private:
         if (info.ssi_code == SI_USER && static_cast<pid_t>(info.ssi_pid) == self_) return;
         if (sig == SIGCHLD) {
             reap_all();
+            return;
+        }
+        if (config_.pause) {  // a pod's PID 1: TERM or INT end it (Kubernetes' pause), no other
+            if (is_stop_request(sig))
+                child_alive_ = children_left_ = false;
+            else
+                log::say(log::kInfo, "--pause: ignored %s", signals::name(sig).text);
             return;
         }
         // Standard signals do not queue: a user's ALRM and the timer's may arrive as one.
@@ -172,7 +179,7 @@ private:
 
     int lost_signalfd() {
         log::say(log::kError, "read signalfd: %m");
-        (void)kill(child_, SIGKILL);
+        if (child_ > 0) (void)kill(child_, SIGKILL);
         return kExitOwnFailure;
     }
 
@@ -212,17 +219,20 @@ int run(const Config& config, const channel::Handover& handover) {
     pid_t self = config.new_ns ? 1 : getpid();  // PID 1 of --new-ns knows who it is
     if (self != 1) become_subreaper();
     const sigstate::Saved& caller = handover.caller;
-    Spawned child =
-        spawn(config.command, {caller.mask, caller.ignored_chld, self, handover.terminal_is_ours});
-    if (child.pid < 0) {
-        log::say(log::kError, "vfork: %s", errno_text(child.err));
-        return kExitOwnFailure;
+    Spawned child = {0, 0};  // --pause: no command
+    if (!config.pause) {
+        child = spawn(config.command, {caller.mask, caller.ignored_chld, self,
+                                       handover.terminal_is_ours, handover.listen_pid});
+        if (child.pid < 0) {
+            log::say(log::kError, "vfork: %s", errno_text(child.err));
+            return kExitOwnFailure;
+        }
+        if (child.exec_failed()) {
+            (void)waitpid(child.pid, nullptr, 0);
+            return report_exec_failure(config.command[0], child.err);
+        }
+        log::say(log::kInfo, "started child %d: %s", child.pid, config.command[0]);
     }
-    if (child.exec_failed()) {
-        (void)waitpid(child.pid, nullptr, 0);
-        return report_exec_failure(config.command[0], child.err);
-    }
-    log::say(log::kInfo, "started child %d: %s", child.pid, config.command[0]);
     // Unreaped until pinit waits for it, so this is the command (for its group, after the reap).
     Fd child_pidfd(static_cast<int>(syscall(SYS_pidfd_open, child.pid, 0)));
     // The command has its fds; pinit keeps none it merely inherited. Nor does it pin the

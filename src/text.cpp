@@ -30,4 +30,18 @@ Text& Text::put(long number) {
     return *this;
 }
 
+char* find_first(const char* s, char c) {
+    for (;; ++s) {
+        if (*s == c) return const_cast<char*>(s);
+        if (*s == '\0') return nullptr;
+    }
+}
+
+char* find_last(const char* s, char c) {
+    const char* last = nullptr;
+    for (; *s != '\0'; ++s)
+        if (*s == c) last = s;
+    return const_cast<char*>(last);
+}
+
 }  // namespace pinit

@@ -20,4 +20,9 @@ private:
     int len_ = 0;
 };
 
+// strchr and strrchr by hand (musl's word-at-a-time versions: 0.3 KB, for pinit's few short
+// strings): the first or last c in s, or nullptr.
+char* find_first(const char* s, char c);
+char* find_last(const char* s, char c);
+
 }  // namespace pinit

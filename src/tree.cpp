@@ -92,7 +92,7 @@ pid_t parent_of(pid_t pid) {
     ssize_t n = file.ok() ? read(file.get(), stat, sizeof stat - 1) : -1;
     if (n <= 0) return 0;
     stat[n] = '\0';
-    const char* close_paren = __builtin_strrchr(stat, ')');
+    const char* close_paren = find_last(stat, ')');
     return close_paren && close_paren[1] ? static_cast<pid_t>(parse_decimal(close_paren + 4)) : 0;
 }
 

@@ -154,6 +154,22 @@ TEST_F(Docker, JoinRunsInTheContainerReapsItsOrphansAndJoinsItsCgroups) {
     EXPECT_EQ(docker({"exec", name_, "ps", "-o", "stat"}).out.find('Z'), std::string::npos);
 }
 
+// A pod: its PID 1 is `pinit --pause`, the app runs in another container sharing its pid
+// namespace (`--pid container:pod`, Kubernetes' shareProcessNamespace), and its orphans come to
+// pinit. `docker stop` ends the pod with 0 (137 would be Docker's KILL after 10 s).
+TEST_F(Docker, PauseIsAPodsPid1ThatReapsTheSharedNamespaceAndStopsWithZero) {
+    ASSERT_EQ(run_container({"-d", "--entrypoint", "/pinit", kImage, "--pause"}).code, 0);
+    std::string pod = "container:" + name_;
+    auto ps = docker({"run", "--rm", "--pid", pod, kPlainImage, "ps", "-o", "pid,comm"});
+    ASSERT_EQ(ps.code, 0) << ps.err;
+    EXPECT_EQ(processes(ps.out)[1], "pinit") << ps.out;
+    auto storm = docker({"run", "--rm", "--pid", pod, kPlainImage, "sh", "-c", kOrphanStorm});
+    EXPECT_EQ(storm.code, 0) << storm.err;
+    EXPECT_EQ(storm.out, "zombies=0\n");
+    ASSERT_EQ(docker({"stop", name_}).code, 0);
+    EXPECT_EQ(exit_code(), 0);
+}
+
 TEST_F(Docker, DockerStopDeliversTermToTheCommand) {
     ASSERT_EQ(run_container({"-d", kImage, "sleep", "1000"}).code, 0);
     auto start = std::chrono::steady_clock::now();

@@ -227,6 +227,13 @@ void kill_leftovers() {
     }
 }
 
+bool signals_blocked(pid_t pid) {
+    std::istringstream status(read_file("/proc/" + std::to_string(pid) + "/status"));
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("SigBlk:", 0) == 0) return line.find_first_not_of("0\t", 7) != line.npos;
+    return false;
+}
+
 namespace {
 
 class LeftoverKiller : public ::testing::EmptyTestEventListener {

@@ -83,6 +83,9 @@ void kill_leftovers();
 
 std::string read_file(const std::string& path);
 
+// Whether process pid blocks any signal now (SigBlk in its status): pinit does, from the start.
+bool signals_blocked(pid_t pid);
+
 // A throw-away directory under /tmp, removed with what it holds.
 class TempDir {
 public:

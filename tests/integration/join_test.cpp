@@ -110,9 +110,10 @@ TEST(Join, EntersEveryNamespaceOfTheTargetAndItsWorkingDirectory) {
     Target target({"--uts", "--ipc", "--net", "--cgroup", "--time"},
                   "hostname pinit-target && cd " + cwd.path());
     ASSERT_GT(target.pid(), 0);
-    auto result = join(target,
-                       "for n in pid mnt uts ipc net cgroup time; do readlink /proc/self/ns/$n; done; "
-                       "hostname; pwd; cat /proc/1/comm; grep -c : /proc/net/dev");
+    auto result =
+        join(target,
+             "for n in pid mnt uts ipc net cgroup time; do readlink /proc/self/ns/$n; done; "
+             "hostname; pwd; cat /proc/1/comm; grep -c : /proc/net/dev");
     ASSERT_EQ(result.code, 0) << result.err;
     std::string expected;
     for (const char* kind : {"pid", "mnt", "uts", "ipc", "net", "cgroup", "time"})

@@ -66,12 +66,7 @@ TEST_P(Launcher, PidFileNamesTheInnerPid1AndKillingItEndsTheLauncherWith137) {
 // The launcher blocks signals before it clones: one sent as soon as they are blocked (before
 // the namespaces exist) is queued and relayed, never dropped (an init drops what it neither
 // blocks nor handles). Earlier than that, the default action would kill the launcher itself.
-bool signals_blocked(pid_t pid) {
-    std::istringstream status(harness::read_file("/proc/" + std::to_string(pid) + "/status"));
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("SigBlk:", 0) == 0) return line.find_first_not_of("0\t", 7) != line.npos;
-    return false;
-}
+using harness::signals_blocked;
 
 TEST_P(Launcher, SignalSentRightAfterStartIsNotLost) {
     for (int i = 0; i < 10; ++i) {

@@ -710,5 +710,39 @@ TEST(Config, UsageIsNotTruncatedAndFitsTheTerminal) {
     }
 }
 
+TEST(Config, JoinTakesATargetAndIsNotANewNamespace) {
+    Words argv = {"pinit", "--join", "/run/box.pid", "--chdir", "/srv", "--", "sh"};
+    ParseResult result = parse(argv);
+    ASSERT_TRUE(result.ok()) << message(result.error);
+    EXPECT_STREQ(result.config.join, "/run/box.pid");
+    EXPECT_STREQ(result.config.chdir, "/srv");
+    EXPECT_FALSE(result.config.new_ns);
+}
+
+TEST(Config, ChdirAloneStillImpliesNewNs) {
+    for (auto order : {std::vector<const char*>{"pinit", "--chdir", "/srv", "--root", "/r", "x"},
+                       std::vector<const char*>{"pinit", "--root", "/r", "--chdir", "/srv", "x"},
+                       std::vector<const char*>{"pinit", "--chdir", "/srv", "x"}}) {
+        Words argv(order);
+        ParseResult result = parse(argv);
+        ASSERT_TRUE(result.ok()) << message(result.error);
+        EXPECT_TRUE(result.config.new_ns) << order[1];
+    }
+}
+
+TEST(Config, JoinWithNewNsOrASandboxOptionIsAUsageError) {
+    for (const char* option : {"--new-ns", "--root=/r", "--bind=/a", "--tmpfs=/t", "--read-only",
+                               "--hostname=h", "--pid-file=/p", "--no-dev", "--map-user"}) {
+        Words before = {"pinit", option, "--join", "1", "x"};
+        Words after = {"pinit", "--join", "1", option, "x"};
+        for (Words* argv : {&before, &after}) {
+            ParseResult result = parse(*argv);
+            EXPECT_EQ(message(result.error),
+                      "--join cannot be combined with --new-ns or its options")
+                << option;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace pinit
