@@ -181,7 +181,7 @@ bool apply_environment(char* const* envp, Config& config, ParseError& error) {
             continue;
         }
         const Spec* spec = find(alias.id);
-        if (alias.id != kVerbose && spec->arg_name == nullptr && std::string_view(value) == "0")
+        if (alias.id != kVerbose && spec->arg_name() == nullptr && std::string_view(value) == "0")
             continue;
         if (!apply(alias.id, value, true, config)) {
             error = {"invalid value", value, name, false, spec->hint};

@@ -38,13 +38,16 @@ enum Id : int {
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),
-// and hint says what a valid argument looks like.
+// and hint says what a valid argument looks like. The argument's name and the help text share
+// one string, "ARG\0help" ("\0help" for none): a pointer less per option.
 struct Spec {
     int id;
     const char* long_name;
-    const char* arg_name;
-    const char* help;
+    const char* arg_and_help;
     const char* hint;
+
+    constexpr const char* arg_name() const { return *arg_and_help ? arg_and_help : nullptr; }
+    const char* help() const { return arg_and_help + __builtin_strlen(arg_and_help) + 1; }
 };
 
 // Options that the environment can set too: pinit's name first, then tini's.
@@ -58,7 +61,7 @@ std::span<const Spec> specs();
 std::span<const EnvAlias> env_aliases();
 const Spec* find(int id);  // nullptr if no option has this id
 
-inline constexpr int kMaxOptions = 28;
+inline constexpr int kMaxOptions = 26;
 using LongOptions = std::array<option, kMaxOptions + 1>;
 LongOptions long_options();
 const char* short_options();
