@@ -26,14 +26,15 @@ namespace {
 constexpr const char* kNames[] = {"pid", "user", "mnt", "uts", "ipc", "net", "cgroup", "time"};
 constexpr int kCount = sizeof kNames / sizeof kNames[0];
 
-// TARGET's pid: TARGET itself when it is all digits, else the number a pid file there holds.
-// -1 with errno: ESRCH for anything that is not a pid.
-long target_pid(const char* target) {
+// TARGET's pid: TARGET itself when it is all digits, else the number a pid file there holds
+// (*from_file; a FIFO planted there does not block). -1 with errno: ESRCH for anything that is
+// not a pid.
+long target_pid(const char* target, bool* from_file) {
     const char* digits = target;
     while (*digits >= '0' && *digits <= '9') ++digits;
     char text[16] = {};
-    if (*digits != '\0' || digits == target) {
-        Fd file(sys::open(target, O_RDONLY | O_CLOEXEC));
+    if ((*from_file = *digits != '\0' || digits == target)) {
+        Fd file(sys::open(target, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
         if (!file.ok() || read(file.get(), text, sizeof text - 1) < 0) return -1;
         target = text;
     }
@@ -49,7 +50,7 @@ long target_pid(const char* target) {
 // a hybrid host each v1 controller's), so that the container's limits cover the command too.
 // Host paths: before any namespace changes. A hierarchy pinit cannot join is logged at -v.
 void join_cgroups(int proc) {
-    char lines[2048] = {};
+    char lines[4096] = {};
     Fd file(sys::openat(proc, "cgroup", O_RDONLY | O_CLOEXEC));
     if (!file.ok() || read(file.get(), lines, sizeof lines - 1) < 0) return;
     bool hybrid = access("/sys/fs/cgroup/unified", F_OK) == 0;
@@ -57,8 +58,13 @@ void join_cgroups(int proc) {
         char* controllers = find_first(line, ':');
         char* path = controllers ? find_first(controllers + 1, ':') : nullptr;
         char* end = path ? find_first(path, '\n') : nullptr;
-        if (end == nullptr) return;
+        if (end == nullptr) {
+            log::say(log::kInfo, "cannot join the cgroups after %s", line);
+            return;
+        }
         *path++ = *end = '\0';
+        line = end + 1;
+        if (path[1] == '.') continue;  // "/..": above pinit's own cgroup namespace
         ++controllers;
         if (__builtin_memcmp(controllers, "name=", 5) == 0) controllers += 5;
         Text procs;
@@ -67,8 +73,12 @@ void join_cgroups(int proc) {
         Fd target(sys::open(procs.c_str(), O_WRONLY | O_CLOEXEC));
         if (!target.ok() || write(target.get(), "0", 1) < 0)
             log::say(log::kInfo, "cannot join cgroup %s: %m", procs.c_str());
-        line = end + 1;
     }
+}
+
+// Raw fchdir: musl's retries an O_PATH fd through /proc/self/fd, which needs no retry.
+int chroot_at(int dir) {
+    return syscall(SYS_fchdir, dir) < 0 ? -1 : chroot(".");
 }
 
 constexpr unsigned long kGetUserns = 0xb701;  // NS_GET_USERNS: the owner of a namespace
@@ -80,14 +90,14 @@ bool is_ours(int fd, int our_ns, const char* name) {
            ours == theirs;
 }
 
-// Root in there, as nsenter makes it; where root is unmapped the ids stay as they are.
-int enter_user(int fd) {
+// Root in there, as nsenter makes it. Where root is unmapped a user keeps its own ids, but the
+// host's root must not: its uid 0 in a namespace that others own would be theirs to trace.
+// (Supplementary groups were dropped before, while that was still allowed.)
+int enter_user(int fd, bool host_root) {
     if (setns(fd, CLONE_NEWUSER) < 0) return -1;
     // Raw: musl's set*id synchronise every thread (4 KB of it), and pinit has one.
-    (void)syscall(SYS_setgroups, 0, nullptr);
-    (void)syscall(SYS_setgid, 0);
-    (void)syscall(SYS_setuid, 0);
-    return 0;
+    bool root = syscall(SYS_setgid, 0) == 0 && syscall(SYS_setuid, 0) == 0;
+    return root || !host_root ? 0 : -1;
 }
 
 // "--join 1234: No such process", or with the namespace that refused: "setns user: ...". A
@@ -102,7 +112,8 @@ int refuse(const Config& config, const char* ns, int err) {
 }  // namespace
 
 int enter(const Config& config) {
-    long pid = target_pid(config.join);
+    bool from_file;
+    long pid = target_pid(config.join, &from_file);
     if (pid < 0) {  // a pid file that cannot be read
         log::say(log::kError, "--join %s: %m", config.join);
         return kExitOwnFailure;
@@ -117,27 +128,38 @@ int enter(const Config& config) {
     int their_ns = sys::openat(proc, "ns", kDir), our_ns = sys::open("/proc/self/ns", kDir);
     if (their_ns < 0) return refuse(config, nullptr, errno);
     int ns[kCount];
-    for (int i = 0; i < kCount; ++i)
-        if ((ns[i] = sys::openat(their_ns, kNames[i], O_RDONLY | O_CLOEXEC)) < 0)
+    for (int i = 0; i < kCount; ++i)  // a kernel without time namespaces has no ns/time
+        if ((ns[i] = sys::openat(their_ns, kNames[i], O_RDONLY | O_CLOEXEC)) < 0 &&
+            (i < kCount - 1 || errno != ENOENT))
             return refuse(config, kNames[i], errno);
     int root = sys::openat(proc, "root", kDir), cwd = sys::openat(proc, "cwd", kDir);
     if (cwd < 0 || root < 0) return refuse(config, nullptr, errno);
-    if (geteuid() == 0) join_cgroups(proc);
-    if (!is_ours(ns[0], our_ns, kNames[0])) {
+    // A pid file names a sandbox's PID 1: one in pinit's own pid namespace is stale (its pid
+    // may be anybody's now, the host's init included).
+    bool same_pid_ns = is_ours(ns[0], our_ns, kNames[0]);
+    if (from_file && same_pid_ns) return refuse(config, nullptr, ESRCH);
+    bool host_root = geteuid() == 0;
+    if (host_root) {
+        join_cgroups(proc);
+        (void)syscall(SYS_setgroups, 0, nullptr);  // nsenter's rule; refused in a user's sandbox
+    }
+    if (!same_pid_ns) {
         int owner = sys::ioctl(ns[0], kGetUserns);
-        if (owner >= 0 && !is_ours(owner, our_ns, kNames[1]) && enter_user(owner) < 0)
-            return refuse(config, kNames[1], errno);
+        bool entered =
+            owner < 0 || is_ours(owner, our_ns, kNames[1]) || enter_user(owner, host_root) == 0;
+        if (owner >= 0) close(owner);
+        if (!entered) return refuse(config, kNames[1], errno);
     }
     for (int i = 0; i < kCount; ++i) {
-        if (is_ours(ns[i], our_ns, kNames[i])) continue;  // e.g. the user namespace just entered
-        if ((i == 1 ? enter_user(ns[i]) : setns(ns[i], 0)) < 0)
+        if (ns[i] < 0 || is_ours(ns[i], our_ns, kNames[i])) continue;  // e.g. the user one
+        if ((i == 1 ? enter_user(ns[i], host_root) : setns(ns[i], 0)) < 0)
             return refuse(config, kNames[i], errno);
-        // Raw fchdir: musl's retries an O_PATH fd through /proc/self/fd, which needs no retry.
-        if (i == 2 &&
-            (syscall(SYS_fchdir, root) < 0 || chroot(".") < 0 || syscall(SYS_fchdir, cwd) < 0))
-            return refuse(config, kNames[2], errno);
+        if (i == 2 && chroot_at(root) < 0) return refuse(config, kNames[2], errno);
     }
-    for (int fd : ns) close(fd);
+    // The target's working directory, in its mount namespace or in ours; --chdir instead.
+    if (syscall(SYS_fchdir, cwd) < 0) return refuse(config, nullptr, errno);
+    for (int fd : ns)
+        if (fd >= 0) close(fd);
     for (int fd : {proc, their_ns, our_ns, root, cwd}) close(fd);
     if (config.chdir && chdir(config.chdir) < 0) {
         log::say(log::kError, "--chdir %s: %m", config.chdir);

@@ -68,8 +68,14 @@ bool has_cap_sys_admin() {
     _exit(supervisor::run(config, handover));
 }
 
-// Explains a failed clone when the cause is a setting (user_namespaces(7), Debian's sysctl).
-void report_clone_failure(int err, int flags) {
+// Explains a failed clone when the cause is a setting (user_namespaces(7), Debian's sysctl). A
+// fork into a joined pid namespace whose PID 1 is gone fails with ENOMEM: the target is gone.
+void report_clone_failure(const Config& config, int err, int flags) {
+    if (config.join) {
+        log::say(log::kError, "--join %s: %s", config.join,
+                 errno_text(err == ENOMEM ? ESRCH : err));
+        return;
+    }
     if ((flags & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EUSERS)) {
         char value[8] = {};
         int fd = sys::open(err == EPERM ? "/proc/sys/kernel/unprivileged_userns_clone"
@@ -131,7 +137,7 @@ pid_t start_inner(const Config& config, const Plan& plan, const channel::Handove
             if (fd >= 0) close(fd);
         become_inner_init(config, plan, handover);
     }
-    if (inner < 0) report_clone_failure(errno, plan.flags);
+    if (inner < 0) report_clone_failure(config, errno, plan.flags);
     return inner;
 }
 

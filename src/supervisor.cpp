@@ -157,17 +157,17 @@ private:
     // The command stopped for its terminal (^Z, or in the background it read or wrote it): stop
     // pinit too, so the calling shell sees its job stopped whether or not pinit's group holds the
     // terminal; on fg or bg continue the command, with the terminal only if pinit's group has it.
-    // As PID 1 pinit cannot stop: the launcher, if any, stops for it.
+    // As PID 1 pinit cannot stop, nor can --join's inside (no shell sees it): the launcher stops.
     void follow_child_stop(int sig) {
         if (!is_terminal_stop(sig) || sys::tcgetpgrp(STDIN_FILENO) < 0) return;
-        if (self_ != 1) {
+        if (channel_ >= 0) {  // --new-ns's PID 1, or --join's pinit (its shell is outside)
+            log::say(log::kDebug, "child stopped; telling the launcher");
+            (void)channel::send(channel_, {channel::Type::job_stopped});
+        } else if (self_ != 1) {
             if (!channel::shell_can_continue_us()) return;
             log::say(log::kDebug, "child stopped; stopping pinit for the shell");
             (void)kill(self_, SIGSTOP);
             resume_job(sys::tcgetpgrp(STDIN_FILENO) == getpgrp());
-        } else if (channel_ >= 0) {
-            log::say(log::kDebug, "child stopped; telling the launcher");
-            (void)channel::send(channel_, {channel::Type::job_stopped});
         }
     }
 

@@ -154,6 +154,33 @@ TEST_P(JobControl, BgContinuesAStoppedWriter) {
     shell.expect_status_and_exit("0");
 }
 
+// ^Z under --join: pinit inside the target cannot stop for the shell (its parent is outside the
+// pid namespace); the outer one does, and fg resumes the command.
+TEST(JobControlJoin, CtrlZStopsAJoinedCommandAndFgResumesIt) {
+    harness::Process target({"/usr/bin/unshare", "--fork", "--pid", "--mount-proc", "sh", "-c",
+                             "echo ready; exec sleep 1000"},
+                            {.stdin_null = true});
+    ASSERT_TRUE(target.wait_for_output("ready", kEventMs));
+    std::string children = "/proc/" + std::to_string(target.pid()) + "/task/" +
+                           std::to_string(target.pid()) + "/children";
+    pid_t pid1 = 0;
+    ASSERT_TRUE(harness::wait_until(
+        [&] { return (pid1 = atoi(harness::read_file(children).c_str())) > 0; }, kEventMs));
+    {
+        Shell shell;
+        ASSERT_TRUE(shell.started());
+        shell.start_and_stop(pinit() + " --join " + std::to_string(pid1) +
+                             " -- sh -c 'echo started; exec sleep 100'");
+        shell.type("fg\n");
+        EXPECT_TRUE(shell.read_until("sleep 100")) << shell.screen();
+        EXPECT_TRUE(shell.job_has_terminal());
+        shell.type("\x03");
+        shell.expect_status_and_exit("130");
+    }
+    kill(pid1, SIGKILL);
+    EXPECT_NE(target.wait(kEventMs), -1);  // unshare's own status when its child is killed
+}
+
 char state_of(pid_t pid) {
     std::string stat = harness::read_file("/proc/" + std::to_string(pid) + "/stat");
     size_t paren = stat.rfind(')');

@@ -212,10 +212,8 @@ TEST(Join, TheTargetDyingEndsTheJoinWith137) {
 
 TEST(Join, NoSuchProcessAStalePidFileAndAMissingOne) {
     harness::TempDir dir;
-    pid_t gone = fork();
-    if (gone == 0) _exit(0);
-    ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
-    std::string id = std::to_string(gone);
+    // pid_max itself is never a pid (they stay below it).
+    std::string id = std::to_string(std::stol(harness::read_file("/proc/sys/kernel/pid_max")));
     auto result = run({pinit(), "--join", id, "--", "true"});
     EXPECT_EQ(result.code, 125);
     EXPECT_EQ(result.err, "pinit: --join " + id + ": No such process\n");
@@ -223,6 +221,11 @@ TEST(Join, NoSuchProcessAStalePidFileAndAMissingOne) {
     result = run({pinit(), "--join", dir / "stale.pid", "--", "true"});
     EXPECT_EQ(result.code, 125);
     EXPECT_EQ(result.err, "pinit: --join " + dir / "stale.pid" + ": No such process\n");
+    // A pid file naming a process of pinit's own pid namespace is no sandbox's: stale.
+    std::ofstream(dir / "own.pid") << getpid() << "\n";
+    result = run({pinit(), "--join", dir / "own.pid", "--", "true"});
+    EXPECT_EQ(result.code, 125);
+    EXPECT_EQ(result.err, "pinit: --join " + dir / "own.pid" + ": No such process\n");
     result = run({pinit(), "--join", dir / "none.pid", "--", "true"});
     EXPECT_EQ(result.code, 125);
     EXPECT_EQ(result.err, "pinit: --join " + dir / "none.pid" + ": No such file or directory\n");
@@ -274,6 +277,35 @@ TEST(Join, RefusedJoinsNameTheNamespaceAndLeaveNothingBehind) {
     EXPECT_EQ(result.err, "pinit: --join " + pid_file + ": setns pid: Permission denied\n");
     kill(other.pid(), SIGKILL);
     EXPECT_EQ(other.wait(kEventMs), killed_by(SIGKILL));
+}
+
+// A sandbox of nobody's where root is not mapped (unshare --map-current-user): the host's root
+// would keep uid 0 in there, for nobody to trace. Refused; nobody itself joins as itself.
+TEST(Join, RootIsRefusedWhereRootIsUnmappedAndAUserKeepsItsIds) {
+    Target target({"--user", "--map-current-user"}, "true", harness::become_nobody);
+    ASSERT_GT(target.pid(), 0);
+    auto as_root = run({pinit(), "--join", target.pid_text(), "--", "true"});
+    EXPECT_EQ(as_root.code, 125);
+    EXPECT_EQ(as_root.err,
+              "pinit: --join " + target.pid_text() + ": setns user: Invalid argument\n");
+    auto as_nobody = run({pinit(), "--join", target.pid_text(), "--", "id", "-u"},
+                         {.in_child = harness::become_nobody});
+    EXPECT_EQ(as_nobody.code, 0) << as_nobody.err;
+    EXPECT_EQ(as_nobody.out, "65534\n");
+}
+
+// Root's supplementary groups go before the user namespace is entered: in one that denies
+// setgroups (unshare -r) they could not be dropped after.
+TEST(Join, RootsSupplementaryGroupsStayOutside) {
+    Target target({"--user", "--map-root-user"});
+    ASSERT_GT(target.pid(), 0);
+    auto result =
+        join(target, "sed -n 's/^Groups:[[:space:]]*//p' /proc/self/status", {.in_child = [] {
+                 gid_t groups[] = {4, 27};
+                 if (setgroups(2, groups) < 0) _exit(124);
+             }});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.out, "\n");
 }
 
 TEST(Join, AsRootTheCommandJoinsTheTargetsCgroups) {
