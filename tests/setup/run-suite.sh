@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 packages=(g++ make cmake libgtest-dev musl-tools util-linux procps busybox-static
   clang libclang-rt-14-dev docker.io debootstrap ca-certificates
   build-essential dpkg-dev debhelper lintian rpm mandoc man-db cpio iproute2 slirp4netns
-  systemd bubblewrap)
+  systemd bubblewrap podman runc)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
