@@ -81,13 +81,13 @@ void check_error(const pinit::ParseError& error, const Words& words) {
 
 void check_config(const pinit::Config& config, const std::vector<char*>& argv, const Words& words) {
     int argc = static_cast<int>(words.args.size());
-    if (config.action == pinit::Action::run) {
+    if (config.action == pinit::Action::run && !config.pause) {
         // The command is argv's own non-empty, NULL-terminated tail, never argv[0].
         require(config.command != nullptr);
         require(config.command > argv.data() && config.command < argv.data() + argc);
         require(*config.command != nullptr);
     } else {
-        require(config.command == nullptr);
+        require(config.command == nullptr);  // --help, --version, --pause: no command
     }
     // Each -v adds one, and a word holds at most one -v per byte.
     size_t arg_bytes = 0;
