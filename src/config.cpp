@@ -184,7 +184,7 @@ bool apply_environment(char* const* envp, Config& config, ParseError& error) {
         if (alias.id != kVerbose && spec->arg_name() == nullptr && std::string_view(value) == "0")
             continue;
         if (!apply(alias.id, value, true, config)) {
-            error = {"invalid value", value, name, false, spec->hint};
+            error = {"invalid value", value, name, false, spec->hint()};
             return false;
         }
     }
@@ -210,12 +210,12 @@ bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
             return false;
         }
         if (id == ':') {  // where optind points now differs between libcs: name the option
-            error = {"missing argument", nullptr, spec->long_name, true};
+            error = {"missing argument", nullptr, spec->long_name(), true};
             return false;
         }
         if (!apply(id, optarg, false, config)) {
             spec = find(id);
-            error = {"invalid value", optarg, spec->long_name, true, spec->hint};
+            error = {"invalid value", optarg, spec->long_name(), true, spec->hint()};
             return false;
         }
     }

@@ -6,40 +6,48 @@ namespace pinit::options {
 
 namespace {
 
-constexpr const char* kSignalHint = "want a signal: TERM, SIGTERM, 15, RTMIN+3";
-constexpr const char* kMountHint = "want SRC[:DST], DST an absolute path";
-
+// One string per option, "name\0ARG\0help\0hint" (see Spec); an option with no hint ends in
+// "\0", its empty hint.
+#define PINIT_MOUNT_HINT "\0want SRC[:DST], DST an absolute path"
 constexpr Spec kOptions[] = {
-    {kHelp, "help", "\0show this help and exit", nullptr},
-    {kVersion, "version", "\0show the version and exit", nullptr},
-    {kVerbose, "verbose", "\0log more on stderr (repeat: -vv, -vvv)", "want 0 to 4"},
-    {kSubreaper, "subreaper", "\0accepted for tini; pinit is a subreaper unless PID 1", nullptr},
-    {kPdeathsig, "pdeathsig", "SIG\0signal pinit gets when its own parent dies", kSignalHint},
-    {kPgroup, "pgroup", "\0forward signals to the child's process group", nullptr},
-    {kRemapExit, "remap-exit", "CODE\0exit 0 when the child exits with CODE (repeatable)",
+    {kHelp, "help\0\0show this help and exit\0"},
+    {kVersion, "version\0\0show the version and exit\0"},
+    {kVerbose, "verbose\0\0log more on stderr (repeat: -vv, -vvv)\0want 0 to 4"},
+    {kSubreaper, "subreaper\0\0accepted for tini; pinit is a subreaper unless PID 1\0"},
+    {kPdeathsig,
+     "pdeathsig\0SIG\0signal pinit gets when its own parent dies\0"
+     "want a signal: TERM, SIGTERM, 15, RTMIN+3"},
+    {kPgroup, "pgroup\0\0forward signals to the child's process group\0"},
+    {kRemapExit,
+     "remap-exit\0CODE\0exit 0 when the child exits with CODE (repeatable)\0"
      "want 0 to 255"},
-    {kWarnReap, "warn-reap", "\0warn about each reaped process that is not the child", nullptr},
-    {kRewrite, "rewrite", "FROM:TO\0forward FROM as TO; TO=0 drops it (repeatable)",
+    {kWarnReap, "warn-reap\0\0warn about each reaped process that is not the child\0"},
+    {kRewrite,
+     "rewrite\0FROM:TO\0forward FROM as TO; TO=0 drops it (repeatable)\0"
      "want FROM:TO, two signals (TO may be 0); FROM not KILL, STOP or CHLD"},
-    {kGrace, "grace", "SECS\0TERM first, KILL SECS (e.g. 2.5) later; default 0",
+    {kGrace,
+     "grace\0SECS\0TERM first, KILL SECS (e.g. 2.5) later; default 0\0"
      "want seconds, e.g. 2 or 0.5"},
-    {kNewNs, "new-ns", "[=LIST]\0run as PID 1 of new pid+mnt namespaces, and LIST's",
+    {kNewNs,
+     "new-ns\0[=LIST]\0run as PID 1 of new pid+mnt namespaces, and LIST's\0"
      "want a comma list of pid,mnt,user,uts,ipc,net,cgroup"},
-    {kNoMountProc, "no-mount-proc", "\0with --new-ns: keep the inherited /proc", nullptr},
-    {kHostname, "hostname", "NAME\0with --new-ns: a new uts namespace named NAME", nullptr},
-    {kMapUser, "map-user", "\0in a user namespace: be yourself, not root", nullptr},
-    {kRoot, "root", "DIR\0with --new-ns: pivot_root into DIR", nullptr},
-    {kPidFile, "pid-file", "PATH\0with --new-ns: write the inner PID 1's host pid", nullptr},
-    {kBind, "bind", "SRC[:DST]\0with --new-ns: host SRC at DST inside (repeatable)", kMountHint},
-    {kRoBind, "ro-bind", "SRC[:DST]\0the same, read-only", kMountHint},
-    {kTmpfs, "tmpfs", "DST\0with --new-ns: an empty tmpfs at DST (repeatable)",
+    {kNoMountProc, "no-mount-proc\0\0with --new-ns: keep the inherited /proc\0"},
+    {kHostname, "hostname\0NAME\0with --new-ns: a new uts namespace named NAME\0"},
+    {kMapUser, "map-user\0\0in a user namespace: be yourself, not root\0"},
+    {kRoot, "root\0DIR\0with --new-ns: pivot_root into DIR\0"},
+    {kPidFile, "pid-file\0PATH\0with --new-ns: write the inner PID 1's host pid\0"},
+    {kBind, "bind\0SRC[:DST]\0with --new-ns: host SRC at DST inside (repeatable)" PINIT_MOUNT_HINT},
+    {kRoBind, "ro-bind\0SRC[:DST]\0the same, read-only" PINIT_MOUNT_HINT},
+    {kTmpfs,
+     "tmpfs\0DST\0with --new-ns: an empty tmpfs at DST (repeatable)\0"
      "want an absolute path"},
-    {kReadOnly, "read-only", "\0with --new-ns: the root is read-only", nullptr},
-    {kChdir, "chdir", "DIR\0with --new-ns: the command's working directory", nullptr},
-    {kNoDev, "no-dev", "\0with --root: keep DIR's /dev, make no new one", nullptr},
-    {kJoin, "join", "TARGET\0run in the namespaces of pid (or pid file) TARGET", nullptr},
-    {kPause, "pause", "\0no COMMAND: reap zombies until TERM or INT", nullptr},
+    {kReadOnly, "read-only\0\0with --new-ns: the root is read-only\0"},
+    {kChdir, "chdir\0DIR\0with --new-ns: the command's working directory\0"},
+    {kNoDev, "no-dev\0\0with --root: keep DIR's /dev, make no new one\0"},
+    {kJoin, "join\0TARGET\0run in the namespaces of pid (or pid file) TARGET\0"},
+    {kPause, "pause\0\0no COMMAND: reap zombies until TERM or INT\0"},
 };
+#undef PINIT_MOUNT_HINT
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];
 static_assert(kOptionCount <= kMaxOptions);
 
@@ -86,7 +94,7 @@ LongOptions long_options() {
     for (int i = 0; i < kOptionCount; ++i) {
         const char* arg = kOptions[i].arg_name();
         int has_arg = !arg ? no_argument : arg[0] == '[' ? optional_argument : required_argument;
-        out[i] = {kOptions[i].long_name, has_arg, nullptr, kOptions[i].id};
+        out[i] = {kOptions[i].long_name(), has_arg, nullptr, kOptions[i].id};
     }
     return out;
 }
@@ -111,7 +119,7 @@ const char* usage_text() {
         char letter[] = {' ', ' ', '-', static_cast<char>(spec.id), ',', ' ', '\0'};
         put(spec.id <= 0xff ? letter : "      ");
         put("--");
-        put(spec.long_name);
+        put(spec.long_name());
         const char* arg = spec.arg_name();
         if (arg != nullptr && arg[0] != '[') put(" ");
         if (arg != nullptr) put(arg);

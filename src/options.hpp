@@ -38,16 +38,21 @@ enum Id : int {
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),
-// and hint says what a valid argument looks like. The argument's name and the help text share
-// one string, "ARG\0help" ("\0help" for none): a pointer less per option.
+// and hint says what a valid argument looks like. The four share one string,
+// "name\0ARG\0help\0hint" (ARG and hint may be empty): one pointer per option, not four.
 struct Spec {
     int id;
-    const char* long_name;
-    const char* arg_and_help;
-    const char* hint;
+    const char* text;
 
-    constexpr const char* arg_name() const { return *arg_and_help ? arg_and_help : nullptr; }
-    const char* help() const { return arg_and_help + __builtin_strlen(arg_and_help) + 1; }
+    static constexpr const char* next(const char* s) {
+        while (*s != '\0') ++s;
+        return s + 1;
+    }
+    static constexpr const char* or_null(const char* s) { return *s ? s : nullptr; }
+    constexpr const char* long_name() const { return text; }
+    constexpr const char* arg_name() const { return or_null(next(text)); }
+    const char* help() const { return next(next(text)); }
+    const char* hint() const { return or_null(next(help())); }
 };
 
 // Options that the environment can set too: pinit's name first, then tini's.

@@ -675,7 +675,7 @@ TEST(Config, UsageHasALineForEveryOptionInTheTable) {
     for (const options::Spec& spec : options::specs()) {
         std::string letter = spec.id <= 0xff ? std::string("-") + static_cast<char>(spec.id) : "";
         std::string head =
-            "\n  " + (letter.empty() ? "    " : letter + ", ") + "--" + spec.long_name;
+            "\n  " + (letter.empty() ? "    " : letter + ", ") + "--" + spec.long_name();
         size_t at = usage.find(head);
         if (at == std::string::npos) {
             ADD_FAILURE() << "no line for " << head.substr(1);
