@@ -60,8 +60,10 @@ constexpr EnvAlias kEnvAliases[] = {
 
 // "+" stops at the first non-option (no permuting into the command's own options);
 // ":" makes a missing argument distinguishable from an unknown option.
-constexpr auto make_short_options() {
-    std::array<char, 3 + 3 * kOptionCount> out{'+', ':'};
+// Filled into a buffer of the exact size: "+:" and the NUL, and each letter with its colons.
+template <int kSize>
+constexpr auto fill_short_options() {
+    std::array<char, kSize> out{'+', ':'};
     int n = 2;
     for (const Spec& spec : kOptions) {
         if (spec.id > 0xff) continue;
@@ -72,7 +74,15 @@ constexpr auto make_short_options() {
     return out;
 }
 
-constexpr auto kShortOptions = make_short_options();
+constexpr int short_options_size() {
+    int n = 3;
+    for (const Spec& spec : kOptions)
+        if (spec.id <= 0xff)
+            n += 1 + (spec.arg_name() != nullptr) + (spec.arg_name() && spec.arg_name()[0] == '[');
+    return n;
+}
+
+constexpr auto kShortOptions = fill_short_options<short_options_size()>();
 
 }  // namespace
 
