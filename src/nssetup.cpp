@@ -107,41 +107,45 @@ int mount_mqueue(const Plan& plan) {
     return mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
 }
 
-struct Step {
-    const char* name;  // what failed, in the launcher's message
-    int (*run)(const Plan&);
+// In the order they run. The names (what failed, in the launcher's message) are one string,
+// not a pointer per step.
+constexpr int (*kSteps[])(const Plan&) = {
+    deny_setgroups,  map_uid,
+    map_gid,         make_root_private,
+    bind_root,       mount_proc_beneath_root,
+    make_dev,        mount_volumes,
+    pivot_into_root, make_root_read_only,
+    lock_mounts,     enter_workdir,
+    set_hostname,    bring_up_loopback,
+    mount_mqueue,
 };
+constexpr int kStepCount = sizeof kSteps / sizeof kSteps[0];
 
-constexpr Step kSteps[] = {
-    {"deny setgroups", deny_setgroups},
-    {"write uid_map", map_uid},
-    {"write gid_map", map_gid},
-    {"make / private", make_root_private},
-    {"bind --root", bind_root},
-    {"mount /proc", mount_proc_beneath_root},
-    {"make /dev", make_dev},
-    {"volumes", mount_volumes},
-    {"pivot_root", pivot_into_root},
-    {"--read-only", make_root_read_only},
-    {"lock the mounts", lock_mounts},
-    {"--chdir", enter_workdir},
-    {"sethostname", set_hostname},
-    {"bring up lo", bring_up_loopback},
-    {"mount /dev/mqueue", mount_mqueue},
-};
+constexpr char kStepNames[] =
+    "deny setgroups\0write uid_map\0write gid_map\0make / private\0bind --root\0mount /proc\0"
+    "make /dev\0volumes\0pivot_root\0--read-only\0lock the mounts\0--chdir\0sethostname\0"
+    "bring up lo\0mount /dev/mqueue";
+
+constexpr bool one_name_per_step() {
+    int nuls = 0;
+    for (char c : kStepNames) nuls += c == '\0';
+    return nuls == kStepCount;
+}
+static_assert(one_name_per_step());
 
 }  // namespace
 
 SetupResult set_up(const Plan& plan) {
-    for (const Step& step : kSteps)
-        if (step.run(plan) < 0)
-            return {static_cast<int>(&step - kSteps), errno, plan.failed_volume};
+    for (int i = 0; i < kStepCount; ++i)
+        if (kSteps[i](plan) < 0) return {i, errno, plan.failed_volume};
     return {};
 }
 
 const char* step_name(int index) {
-    constexpr int kCount = sizeof kSteps / sizeof kSteps[0];
-    return index >= 0 && index < kCount ? kSteps[index].name : nullptr;
+    if (index < 0 || index >= kStepCount) return nullptr;
+    const char* name = kStepNames;
+    while (index-- > 0) name += __builtin_strlen(name) + 1;
+    return name;
 }
 
 }  // namespace pinit::namespaces
