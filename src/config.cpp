@@ -180,11 +180,11 @@ bool apply_environment(char* const* envp, Config& config, ParseError& error) {
             config.verbosity = parse_tini_verbosity(value);
             continue;
         }
-        const Spec* spec = find(alias.id);
-        if (alias.id != kVerbose && spec->arg_name() == nullptr && std::string_view(value) == "0")
+        Spec spec = find(alias.id);
+        if (alias.id != kVerbose && spec.arg_name() == nullptr && std::string_view(value) == "0")
             continue;
         if (!apply(alias.id, value, true, config)) {
-            error = {"invalid value", value, name, false, spec->hint()};
+            error = {"invalid value", value, name, false, spec.hint()};
             return false;
         }
     }
@@ -198,8 +198,8 @@ bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
     for (;;) {
         int id = getopt_long(argc, argv, short_options(), long_opts.data(), nullptr);
         if (id == -1) return true;
-        const Spec* spec = find(optopt);
-        if (id == '?' && spec == nullptr && optopt != 0) {
+        Spec spec = find(optopt);
+        if (id == '?' && !spec.ok() && optopt != 0) {
             error = {"unknown option", nullptr,
                      nullptr,          false,
                      nullptr,          {'-', static_cast<char>(optopt)}};
@@ -210,12 +210,12 @@ bool apply_arguments(int argc, char** argv, Config& config, ParseError& error) {
             return false;
         }
         if (id == ':') {  // where optind points now differs between libcs: name the option
-            error = {"missing argument", nullptr, spec->long_name(), true};
+            error = {"missing argument", nullptr, spec.long_name(), true};
             return false;
         }
         if (!apply(id, optarg, false, config)) {
             spec = find(id);
-            error = {"invalid value", optarg, spec->long_name(), true, spec->hint()};
+            error = {"invalid value", optarg, spec.long_name(), true, spec.hint()};
             return false;
         }
     }

@@ -6,10 +6,14 @@ namespace pinit::options {
 
 namespace {
 
-// One string per option, "name\0ARG\0help\0hint" (see Spec); an option with no hint ends in
-// "\0", its empty hint.
+// "name\0ARG\0help\0hint" per option, packed below (see Spec); an option with no hint ends in
+// "\0", its empty hint. Only the compiler reads this array.
+struct Entry {
+    int id;
+    const char* text;
+};
 #define PINIT_MOUNT_HINT "\0want SRC[:DST], DST an absolute path"
-constexpr Spec kOptions[] = {
+constexpr Entry kOptions[] = {
     {kHelp, "help\0\0show this help and exit\0"},
     {kVersion, "version\0\0show the version and exit\0"},
     {kVerbose, "verbose\0\0log more on stderr (repeat: -vv, -vvv)\0want 0 to 4"},
@@ -58,6 +62,46 @@ constexpr EnvAlias kEnvAliases[] = {
     {kGrace, "PINIT_GRACE", nullptr},
 };
 
+constexpr int length(const char* text) {  // of "name\0ARG\0help\0hint", with its NUL
+    const char* end = text;
+    for (int nuls = 0; nuls < 4; ++end) nuls += *end == '\0';
+    return static_cast<int>(end - text);
+}
+
+constexpr int packed_size() {
+    int size = 1;  // the final 0
+    for (const Entry& entry : kOptions) size += 1 + length(entry.text);
+    return size;
+}
+
+constexpr bool ids_fit_a_byte() {
+    for (const Entry& entry : kOptions) {
+        bool letter = entry.id >= ' ' && entry.id <= 0xff;
+        bool past_chars = entry.id > 0xff && entry.id - 0xff < ' ';
+        if (!letter && !past_chars) return false;
+    }
+    return true;
+}
+static_assert(ids_fit_a_byte());
+
+constexpr auto pack() {
+    std::array<char, packed_size()> out{};
+    int n = 0;
+    for (const Entry& entry : kOptions) {
+        out[n++] = static_cast<char>(entry.id > 0xff ? entry.id - 0xff : entry.id);
+        for (int i = 0; i < length(entry.text); ++i) out[n++] = entry.text[i];
+    }
+    return out;
+}
+
+constexpr auto kPacked = pack();
+
+constexpr const char* arg_of(const Entry& entry) {
+    const char* arg = entry.text;
+    while (*arg != '\0') ++arg;
+    return arg + 1;
+}
+
 // "+" stops at the first non-option (no permuting into the command's own options);
 // ":" makes a missing argument distinguishable from an unknown option.
 // Filled into a buffer of the exact size: "+:" and the NUL, and each letter with its colons.
@@ -65,20 +109,19 @@ template <int kSize>
 constexpr auto fill_short_options() {
     std::array<char, kSize> out{'+', ':'};
     int n = 2;
-    for (const Spec& spec : kOptions) {
-        if (spec.id > 0xff) continue;
-        out[n++] = static_cast<char>(spec.id);
-        if (spec.arg_name() != nullptr) out[n++] = ':';
-        if (spec.arg_name() != nullptr && spec.arg_name()[0] == '[') out[n++] = ':';
+    for (const Entry& entry : kOptions) {
+        if (entry.id > 0xff) continue;
+        out[n++] = static_cast<char>(entry.id);
+        if (*arg_of(entry) != '\0') out[n++] = ':';
+        if (*arg_of(entry) == '[') out[n++] = ':';
     }
     return out;
 }
 
 constexpr int short_options_size() {
     int n = 3;
-    for (const Spec& spec : kOptions)
-        if (spec.id <= 0xff)
-            n += 1 + (spec.arg_name() != nullptr) + (spec.arg_name() && spec.arg_name()[0] == '[');
+    for (const Entry& entry : kOptions)
+        if (entry.id <= 0xff) n += 1 + (*arg_of(entry) != '\0') + (*arg_of(entry) == '[');
     return n;
 }
 
@@ -86,25 +129,32 @@ constexpr auto kShortOptions = fill_short_options<short_options_size()>();
 
 }  // namespace
 
-std::span<const Spec> specs() {
-    return kOptions;
+Spec Spec::next() const {
+    const char* end = after(after(help()));  // past the hint, at the next id byte
+    return {*end != '\0' ? end + 1 : nullptr};
 }
+
+All::Iterator All::begin() const {
+    return {{kPacked.data() + 1}};
+}
+
 std::span<const EnvAlias> env_aliases() {
     return kEnvAliases;
 }
 
-const Spec* find(int id) {
-    for (const Spec& spec : kOptions)
-        if (spec.id == id) return &spec;
-    return nullptr;
+Spec find(int id) {
+    for (Spec spec : all())
+        if (spec.id() == id) return spec;
+    return {};
 }
 
 LongOptions long_options() {
     LongOptions out{};
-    for (int i = 0; i < kOptionCount; ++i) {
-        const char* arg = kOptions[i].arg_name();
+    int i = 0;
+    for (Spec spec : all()) {
+        const char* arg = spec.arg_name();
         int has_arg = !arg ? no_argument : arg[0] == '[' ? optional_argument : required_argument;
-        out[i] = {kOptions[i].long_name(), has_arg, nullptr, kOptions[i].id};
+        out[i++] = {spec.long_name(), has_arg, nullptr, spec.id()};
     }
     return out;
 }
@@ -124,10 +174,10 @@ const char* usage_text() {
     put("Usage: pinit [OPTION]... [--] COMMAND [ARG]...\n"
         "Run COMMAND as the child of a tiny init: forward every signal to it, reap every\n"
         "zombie, and exit with its status (128+N if it died of signal N).\n\n");
-    for (const Spec& spec : kOptions) {
+    for (Spec spec : all()) {
         const char* line = p;
-        char letter[] = {' ', ' ', '-', static_cast<char>(spec.id), ',', ' ', '\0'};
-        put(spec.id <= 0xff ? letter : "      ");
+        char letter[] = {' ', ' ', '-', static_cast<char>(spec.id()), ',', ' ', '\0'};
+        put(spec.id() <= 0xff ? letter : "      ");
         put("--");
         put(spec.long_name());
         const char* arg = spec.arg_name();

@@ -38,22 +38,44 @@ enum Id : int {
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),
-// and hint says what a valid argument looks like. The four share one string,
-// "name\0ARG\0help\0hint" (ARG and hint may be empty): one pointer per option, not four.
+// and hint says what a valid argument looks like. The table is one packed string, an id byte
+// then "name\0ARG\0help\0hint\0" per option (ARG and hint may be empty): no pointers. A Spec
+// points at an option's name there; a null one is no option.
 struct Spec {
-    int id;
-    const char* text;
+    const char* text = nullptr;
 
-    static constexpr const char* next(const char* s) {
-        while (*s != '\0') ++s;
-        return s + 1;
+    static const char* after(const char* s) { return s + __builtin_strlen(s) + 1; }
+    static const char* or_null(const char* s) { return *s ? s : nullptr; }
+    bool ok() const { return text != nullptr; }
+    // Letters are themselves; the ids past the char range are packed as 1, 2, ...
+    int id() const {
+        int byte = static_cast<unsigned char>(text[-1]);
+        return byte < ' ' ? 0xff + byte : byte;
     }
-    static constexpr const char* or_null(const char* s) { return *s ? s : nullptr; }
-    constexpr const char* long_name() const { return text; }
-    constexpr const char* arg_name() const { return or_null(next(text)); }
-    const char* help() const { return next(next(text)); }
-    const char* hint() const { return or_null(next(help())); }
+    const char* long_name() const { return text; }
+    const char* arg_name() const { return or_null(after(text)); }
+    const char* help() const { return after(after(text)); }
+    const char* hint() const { return or_null(after(help())); }
+    Spec next() const;  // the next option in the table; a null Spec after the last
 };
+
+// The table in order: for (Spec spec : all()).
+struct All {
+    struct Iterator {
+        Spec spec;
+        Spec operator*() const { return spec; }
+        Iterator& operator++() {
+            spec = spec.next();
+            return *this;
+        }
+        bool operator!=(const Iterator&) const { return spec.ok(); }
+    };
+    Iterator begin() const;
+    Iterator end() const { return {}; }
+};
+inline constexpr All all() {
+    return {};
+}
 
 // Options that the environment can set too: pinit's name first, then tini's.
 struct EnvAlias {
@@ -62,9 +84,8 @@ struct EnvAlias {
     const char* tini_name;
 };
 
-std::span<const Spec> specs();
 std::span<const EnvAlias> env_aliases();
-const Spec* find(int id);  // nullptr if no option has this id
+Spec find(int id);  // a null Spec if no option has this id
 
 inline constexpr int kMaxOptions = 26;
 using LongOptions = std::array<option, kMaxOptions + 1>;

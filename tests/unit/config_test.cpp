@@ -671,9 +671,10 @@ TEST(Config, UsageHasALineForEveryOptionInTheTable) {
     // A line starts with "  -x, --name", or "      --name" for an option without a letter; a
     // bare search for "--name" would also find it in another option's help ("with --new-ns").
     const std::string usage = std::string("\n") + usage_text();
-    ASSERT_FALSE(options::specs().empty());
-    for (const options::Spec& spec : options::specs()) {
-        std::string letter = spec.id <= 0xff ? std::string("-") + static_cast<char>(spec.id) : "";
+    ASSERT_TRUE(options::all().begin().spec.ok());
+    for (options::Spec spec : options::all()) {
+        std::string letter =
+            spec.id() <= 0xff ? std::string("-") + static_cast<char>(spec.id()) : "";
         std::string head =
             "\n  " + (letter.empty() ? "    " : letter + ", ") + "--" + spec.long_name();
         size_t at = usage.find(head);
