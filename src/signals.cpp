@@ -29,57 +29,43 @@ char upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
-bool equal_nocase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (upper(a[i]) != b[i]) return false;
-    return true;
-}
-
-bool starts_nocase(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && equal_nocase({text.data(), prefix.size()}, prefix);
-}
-
-// Decimal 0..kMax with no sign, no leading junk; nullopt otherwise.
-std::optional<int> parse_small_number(std::string_view text) {
-    if (text.empty() || text.size() > 2) return std::nullopt;
-    int value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    return value;
-}
-
-std::optional<int> in_range(std::optional<int> sig) {
-    if (sig && *sig >= 1 && *sig <= kMax) return sig;
-    return std::nullopt;
-}
-
-// "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N" (text already without "SIG").
-std::optional<int> parse_realtime(std::string_view text) {
-    bool from_min = starts_nocase(text, "RTMIN");
-    if (!from_min && !starts_nocase(text, "RTMAX")) return std::nullopt;
-    std::string_view rest = text;
-    rest.remove_prefix(5);
-    int base = from_min ? kRtMin : kRtMax;
-    if (rest.empty()) return base;
-    if (rest[0] != (from_min ? '+' : '-')) return std::nullopt;
-    rest.remove_prefix(1);
-    auto offset = parse_small_number(rest);
-    if (!offset || *offset > kRtMax - kRtMin) return std::nullopt;
-    return from_min ? base + *offset : base - *offset;
+// Decimal 0..99 up to the NUL, no sign, no leading junk; -1 otherwise.
+int small_number(const char* text) {
+    int value = 0, digits = 0;
+    for (; *text >= '0' && *text <= '9' && digits < 3; ++text, ++digits)  // bounded: no overflow
+        value = value * 10 + (*text - '0');
+    return *text == '\0' && digits >= 1 && digits <= 2 ? value : -1;
 }
 
 }  // namespace
 
 std::optional<int> parse(std::string_view text) {
-    if (auto number = parse_small_number(text)) return in_range(number);
-    if (starts_nocase(text, "SIG")) text.remove_prefix(3);
-    for (int slot = 1; slot < kSlotCount; ++slot)
-        if (equal_nocase(text, table_name(slot)))
-            return slot < kNamedCount ? slot : kAliasSignals[slot - kNamedCount];
-    return parse_realtime(text);
+    // An upper-case, NUL-terminated copy, compared as C strings; the longest name that can be
+    // valid, "SIGRTMIN+30", has 11 characters.
+    char upper_text[12] = {};
+    if (text.size() >= sizeof upper_text) return std::nullopt;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\0') return std::nullopt;
+        upper_text[i] = upper(text[i]);
+    }
+    int sig = small_number(upper_text);
+    const char* rest = upper_text;
+    if (sig < 0 && __builtin_memcmp(rest, "SIG", 3) == 0) rest += 3;
+    for (int slot = 1; sig < 0 && slot < kSlotCount; ++slot)
+        if (__builtin_strcmp(rest, kNames + slot * kNameWidth) == 0)
+            sig = slot < kNamedCount ? slot : kAliasSignals[slot - kNamedCount];
+    // "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N".
+    bool from_min = __builtin_memcmp(rest, "RTMIN", 5) == 0;
+    if (sig < 0 && (from_min || __builtin_memcmp(rest, "RTMAX", 5) == 0)) {
+        rest += 5;
+        int offset = *rest == '\0'                     ? 0
+                     : *rest == (from_min ? '+' : '-') ? small_number(rest + 1)
+                                                       : -1;
+        if (offset >= 0 && offset <= kRtMax - kRtMin)
+            sig = from_min ? kRtMin + offset : kRtMax - offset;
+    }
+    if (sig >= 1 && sig <= kMax) return sig;
+    return std::nullopt;
 }
 
 Name name(int sig) {
