@@ -20,14 +20,14 @@ using namespace options;  // the Id names: kHelp, kVerbose, ...
 constexpr int kMaxVerbosity = 4;  // trace (DESIGN.md §6)
 
 // Decimal integer in [lo, hi], nothing else.
-bool parse_int(std::string_view text, long lo, long hi, long& out) {
-    if (text.empty() || text.size() > 9) return false;
+bool parse_int(const char* text, long lo, long hi, long& out) {
     long value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return false;
-        value = value * 10 + (c - '0');
+    int digits = 0;
+    for (; *text >= '0' && *text <= '9'; ++text, ++digits) {
+        if (digits == 9) return false;  // out of any range, and no overflow
+        value = value * 10 + (*text - '0');
     }
-    if (value < lo || value > hi) return false;
+    if (digits == 0 || *text != '\0' || value < lo || value > hi) return false;
     out = value;
     return true;
 }
@@ -96,8 +96,8 @@ bool parse_rewrite(const char* spec, Config& config) {
     const char* colon = find_first(spec, ':');
     if (colon == nullptr) return false;
     auto from = signals::parse({spec, static_cast<size_t>(colon - spec)});
-    std::string_view to_text(colon + 1);
-    auto to = to_text == "0" ? std::optional<int>(0) : signals::parse(to_text);
+    const char* to_text = colon + 1;
+    auto to = __builtin_strcmp(to_text, "0") == 0 ? std::optional<int>(0) : signals::parse(to_text);
     if (!from || !to || *from == SIGKILL || *from == SIGSTOP || *from == SIGCHLD) return false;
     config.rewrite.set(*from, *to);
     return true;
@@ -181,7 +181,7 @@ bool apply_environment(char* const* envp, Config& config, ParseError& error) {
             continue;
         }
         Spec spec = find(alias.id);
-        if (alias.id != kVerbose && spec.arg_name() == nullptr && std::string_view(value) == "0")
+        if (alias.id != kVerbose && spec.arg_name() == nullptr && __builtin_strcmp(value, "0") == 0)
             continue;
         if (!apply(alias.id, value, true, config)) {
             error = {"invalid value", value, name, false, spec.hint()};
