@@ -119,12 +119,12 @@ void Cascade::arm_grace() {
 void Cascade::start() {
     if (kill_rounds_ > 0) return;  // the main child died in a KILL round: the rounds go on
     int left = signal_all(SIGTERM, true);
-    char grace[16];
+    char buf[16];
+    const char* grace = seconds_text(buf, grace_ms_);
     if (left < 0)
-        log::say(log::kInfo, "every process left: TERM, grace %ss", seconds_text(grace, grace_ms_));
+        log::say(log::kInfo, "every process left: TERM, grace %ss", grace);
     else
-        log::say(log::kInfo, "%d processes left: TERM, grace %ss", left,
-                 seconds_text(grace, grace_ms_));
+        log::say(log::kInfo, "%d processes left: TERM, grace %ss", left, grace);
     // The full grace, even if a forwarded TERM started one for the main child (DESIGN.md §4).
     if (grace_ms_ == 0)
         on_timer();
