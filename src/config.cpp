@@ -165,6 +165,10 @@ bool apply(int id, const char* value, bool from_env, Config& config) {
         return true;
     case kRewrite: return parse_rewrite(value, config);
     case kGrace: return parse_milliseconds(value, config.grace_ms);
+    case kStatusFd:
+        if (!parse_int(value, 3, 1 << 20, number)) return false;
+        config.status_fd = static_cast<int>(number);
+        return true;
     default: return apply_namespace_option(id, value, config);
     }
 }

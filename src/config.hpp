@@ -39,6 +39,7 @@ struct Config {
 
     const char* join = nullptr;  // --join TARGET: a pid, or the path of a pid file
     bool pause = false;          // --pause: no command; reap until TERM or INT
+    int status_fd = -1;          // --json-status-fd: bwrap's JSON lines go there
 };
 
 // What went wrong, in pieces the caller joins: "<what>[ '<value>'][ for <subject>][: <hint>]",

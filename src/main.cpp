@@ -12,6 +12,7 @@
 #include "result.hpp"
 #include "sigstate.hpp"
 #include "spawn.hpp"
+#include "status.hpp"
 #include "supervisor.hpp"
 
 #ifndef PINIT_VERSION
@@ -65,6 +66,11 @@ int usage_error(const pinit::ParseError& error) {
 int run(const pinit::Config& config) {
     using namespace pinit;
     fds::reserve_standard();
+    int status_fd = config.status_fd;
+    if (status_fd >= 0 && !status::claim(status_fd)) {
+        log::say(log::kError, "--json-status-fd %d: %m", status_fd);
+        return kExitOwnFailure;
+    }
     channel::Handover handover;
     if (sigstate::take_over(handover.caller) < 0) {
         log::say(log::kError, "block signals: %m");
@@ -81,8 +87,10 @@ int run(const pinit::Config& config) {
     }
     if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
-    return config.new_ns || config.join ? namespaces::launch(config, handover)
-                                        : supervisor::run(config, handover);
+    int code = config.new_ns || config.join ? namespaces::launch(config, handover)
+                                            : supervisor::run(config, handover);
+    if (status_fd >= 0) status::exited(status_fd, code);
+    return code;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "pidfile.hpp"
 #include "result.hpp"
 #include "sigstate.hpp"
+#include "status.hpp"
 #include "supervisor.hpp"
 #include "sys.hpp"
 
@@ -60,8 +61,9 @@ bool has_cap_sys_admin() {
                              static_cast<std::uint8_t>(result.volume), result.err});
         _exit(kExitOwnFailure);
     }
-    // Only a pid file waits for this; the channel stays open for job control either way.
-    if (config.pid_file) (void)channel::send(handover.channel, {channel::Type::setup_done});
+    // Only a pid file or a status line waits for this; the channel stays open for job control.
+    if (config.pid_file || config.status_fd >= 0)
+        (void)channel::send(handover.channel, {channel::Type::setup_done});
     // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
     // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
     // handler for.)
@@ -143,10 +145,15 @@ pid_t start_inner(const Config& config, const Plan& plan, const channel::Handove
 
 // nsenter -t PID must find a finished namespace: with a pid file, the launcher waits for the
 // setup before it writes the file. Returns the channel to go on listening to, or -1.
-int wait_for_setup(int channel, PidFile& pid_file, pid_t inner,
-                   std::optional<channel::Message>* failed) {
+// With --json-status-fd the same moment gives its first line, of PID 1 as bwrap's does of its
+// own init: the process to join, in the namespaces made.
+int wait_for_setup(const Config& config, const Plan& plan, int channel, PidFile& pid_file,
+                   pid_t inner, std::optional<channel::Message>* failed) {
     std::optional<channel::Message> message = channel::receive(channel);
-    if (message && message->type == channel::Type::setup_done) pid_file.write(inner);
+    if (message && message->type == channel::Type::setup_done) {
+        pid_file.write(inner);
+        if (config.status_fd >= 0) status::started(config.status_fd, inner, plan.flags);
+    }
     if (message && message->type == channel::Type::setup_failed) *failed = message;
     return message && !*failed ? channel : -1;
 }
@@ -172,15 +179,18 @@ int launch(const Config& config, channel::Handover handover) {
     Fd launcher_end(channel[0]);
     handover.channel = channel[1];         // the inner end
     handover.signal_fd = signal_fd.get();  // reads PID 1's own signals there (signalfd(2))
-    pid_t inner = start_inner(config, plan, handover, {launcher_end.get(), pid_file.dir_fd()});
+    pid_t inner = start_inner(config, plan, handover,
+                              {launcher_end.get(), pid_file.dir_fd(), config.status_fd});
     close(channel[1]);
     if (inner < 0) return kExitOwnFailure;
     // PID 1 has what it inherited; the launcher keeps nothing it merely inherited.
-    fds::close_all_except({signal_fd.get(), launcher_end.get(), pid_file.dir_fd()});
+    fds::close_all_except(
+        {signal_fd.get(), launcher_end.get(), pid_file.dir_fd(), config.status_fd});
     std::optional<channel::Message> failed;  // the inner side's setup error, if it sends one
     // Without a pid file the launcher relays at once and learns of a failed setup in the relay.
-    int listen_to = config.pid_file ? wait_for_setup(launcher_end.get(), pid_file, inner, &failed)
-                                    : launcher_end.get();
+    int listen_to = config.pid_file || config.status_fd >= 0
+                        ? wait_for_setup(config, plan, launcher_end.get(), pid_file, inner, &failed)
+                        : launcher_end.get();
     int status = channel::relay(inner, signal_fd.get(), listen_to, &failed);
     pid_file.remove();
     if (!failed) return exit_code_of_status(status);

@@ -50,6 +50,7 @@ constexpr Entry kOptions[] = {
     {kNoDev, "no-dev\0\0with --root: keep DIR's /dev, make no new one\0"},
     {kJoin, "join\0TARGET\0run in the namespaces of pid (or pid file) TARGET\0"},
     {kPause, "pause\0\0no COMMAND: reap zombies until TERM or INT\0"},
+    {kStatusFd, "json-status-fd\0FD\0write bwrap's JSON status lines to FD\0want 3 or more"},
 };
 #undef PINIT_MOUNT_HINT
 constexpr int kOptionCount = sizeof kOptions / sizeof kOptions[0];

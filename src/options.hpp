@@ -35,6 +35,7 @@ enum Id : int {
     kNoDev,
     kJoin,
     kPause,
+    kStatusFd,
 };
 
 // An option takes an argument iff it has arg_name (an optional one if that starts with '['),

@@ -17,6 +17,7 @@
 #include "shutdown.hpp"
 #include "sigstate.hpp"
 #include "spawn.hpp"
+#include "status.hpp"
 #include "sys.hpp"
 
 namespace pinit::supervisor {
@@ -233,11 +234,14 @@ int run(const Config& config, const channel::Handover& handover) {
         }
         log::say(log::kInfo, "started child %d: %s", child.pid, config.command[0]);
     }
+    // In entrypoint mode pinit writes the line itself; --new-ns's launcher writes it for PID 1.
+    int status_fd = handover.channel < 0 ? config.status_fd : -1;
+    if (status_fd >= 0) status::started(status_fd, child.pid);
     // Unreaped until pinit waits for it, so this is the command (for its group, after the reap).
     Fd child_pidfd(static_cast<int>(syscall(SYS_pidfd_open, child.pid, 0)));
     // The command has its fds; pinit keeps none it merely inherited. Nor does it pin the
     // caller's cwd (a mount could never be unmounted).
-    fds::close_all_except({signal_fd.get(), handover.channel, child_pidfd.get()});
+    fds::close_all_except({signal_fd.get(), handover.channel, child_pidfd.get(), status_fd});
     if (chdir("/") < 0) log::say(log::kWarn, "chdir /: %m");
     Supervisor supervisor(config, signal_fd.get(), handover.channel, self, child.pid,
                           child_pidfd.get());
