@@ -22,6 +22,7 @@ constexpr Entry kEntries[] = {
     {EEXIST, "File exists"},
     {ENOENT, "No such file or directory"},
     {EIO, "Input/output error"},
+    {EBADF, "Bad file descriptor"},
     {E2BIG, "Argument list too long"},
     {ENOEXEC, "Exec format error"},
     {EAGAIN, "Resource temporarily unavailable"},

@@ -151,7 +151,7 @@ int wait_for_setup(const Config& config, const Plan& plan, int channel, PidFile&
                    pid_t inner, std::optional<channel::Message>* failed) {
     std::optional<channel::Message> message = channel::receive(channel);
     if (message && message->type == channel::Type::setup_done) {
-        pid_file.write(inner);
+        if (config.pid_file) pid_file.write(inner);
         if (config.status_fd >= 0) status::started(config.status_fd, inner, plan.flags);
     }
     if (message && message->type == channel::Type::setup_failed) *failed = message;

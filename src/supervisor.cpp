@@ -236,7 +236,7 @@ int run(const Config& config, const channel::Handover& handover) {
     }
     // In entrypoint mode pinit writes the line itself; --new-ns's launcher writes it for PID 1.
     int status_fd = handover.channel < 0 ? config.status_fd : -1;
-    if (status_fd >= 0) status::started(status_fd, child.pid);
+    if (status_fd >= 0) status::started(status_fd, child.pid ? child.pid : self);  // --pause: pinit
     // Unreaped until pinit waits for it, so this is the command (for its group, after the reap).
     Fd child_pidfd(static_cast<int>(syscall(SYS_pidfd_open, child.pid, 0)));
     // The command has its fds; pinit keeps none it merely inherited. Nor does it pin the
