@@ -27,7 +27,7 @@ std::optional<Message> receive(int fd) {
     __builtin_memcpy(&message, bytes, sizeof message);
     auto type = static_cast<std::uint8_t>(message.type);
     if (type < static_cast<std::uint8_t>(Type::setup_done) ||
-        type > static_cast<std::uint8_t>(Type::job_background))
+        type > static_cast<std::uint8_t>(Type::setup_seen))
         return std::nullopt;
     return message;
 }

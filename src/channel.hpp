@@ -18,6 +18,7 @@ enum class Type : std::uint8_t {
     job_stopped,     // PID 1 -> launcher: the job stopped; stop for the shell, answer on SIGCONT
     job_foreground,  // launcher -> PID 1: continued, and the launcher's group has the terminal
     job_background,  // launcher -> PID 1: continued without the terminal (`bg`)
+    setup_seen,      // launcher -> PID 1: pid file and status line written; start the command
 };
 
 struct Message {

@@ -61,9 +61,12 @@ bool has_cap_sys_admin() {
                              static_cast<std::uint8_t>(result.volume), result.err});
         _exit(kExitOwnFailure);
     }
-    // Only a pid file or a status line waits for this; the channel stays open for job control.
-    if (config.pid_file || config.status_fd >= 0)
-        (void)channel::send(handover.channel, {channel::Type::setup_done});
+    // Only a pid file or a status line waits for this, and the command starts once they are
+    // written (it may read the pid file). The channel stays open for job control.
+    if ((config.pid_file || config.status_fd >= 0) &&
+        (!channel::send(handover.channel, {channel::Type::setup_done}) ||
+         !channel::receive(handover.channel)))
+        _exit(kExitOwnFailure);  // the launcher is gone
     // Signals stay blocked from the launcher's take-over on: one relayed during the setup waits
     // in the queue. (Unblocked here, the kernel would drop it: an init ignores what it has no
     // handler for.)
@@ -144,7 +147,8 @@ pid_t start_inner(const Config& config, const Plan& plan, const channel::Handove
 }
 
 // nsenter -t PID must find a finished namespace: with a pid file, the launcher waits for the
-// setup before it writes the file. Returns the channel to go on listening to, or -1.
+// setup before it writes the file, and PID 1 waits for that before it starts the command.
+// Returns the channel to go on listening to, or -1.
 // With --json-status-fd the same moment gives its first line, of PID 1 as bwrap's does of its
 // own init: the process to join, in the namespaces made.
 int wait_for_setup(const Config& config, const Plan& plan, int channel, PidFile& pid_file,
@@ -153,6 +157,7 @@ int wait_for_setup(const Config& config, const Plan& plan, int channel, PidFile&
     if (message && message->type == channel::Type::setup_done) {
         if (config.pid_file) pid_file.write(inner);
         if (config.status_fd >= 0) status::started(config.status_fd, inner, plan.flags);
+        (void)channel::send(channel, {channel::Type::setup_seen});
     }
     if (message && message->type == channel::Type::setup_failed) *failed = message;
     return message && !*failed ? channel : -1;

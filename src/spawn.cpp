@@ -66,13 +66,13 @@ void exec_in_path(char* const argv[]) {
     if (denied) errno = EACCES;
 }
 
-// Runs in the vfork child, on the parent's stack and memory, until the exec: no return, no heap,
-// no locks; writes to shared memory are *exec_errno and errno (the parent reads errno only after
-// vfork returns).
 // Socket activation (sd_listen_fds(3)): the sockets meant for pinit's pid are the command's, and
 // LISTEN_PID must say so. The child writes its pid here; the parent pointed environ's slot at it.
 char g_listen_pid[32];
 
+// Runs in the vfork child, on the parent's stack and memory, until the exec: no return, no heap,
+// no locks; writes to shared memory are *exec_errno, errno and g_listen_pid (the parent reads
+// errno only after vfork returns).
 [[noreturn]] void become_command(char* const argv[], const ChildSetup& setup,
                                  volatile int* exec_errno) {
     if (setup.listen_pid) format_listen_pid(g_listen_pid);

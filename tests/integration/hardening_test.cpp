@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -117,6 +118,26 @@ TEST_F(PidFile, AnyValidNameWorksAndATooLongOneGives125) {
     auto too_long = run(launcher(), {}, kEventMs);
     EXPECT_EQ(too_long.code, 125);
     EXPECT_EQ(too_long.err, "pinit: --pid-file " + path + ": File name too long\n");
+}
+
+// The command starts only once the pid file is there: PID 1 waits for the launcher to have
+// written it. (Before, a command reading it at once missed it in about a quarter of the
+// launches when eight ran at a time.) Eight at a time here, too.
+TEST_F(PidFile, TheCommandStartsOnlyOnceThePidFileIsWritten) {
+    for (int round = 0; round < 5; ++round) {
+        std::vector<std::unique_ptr<Process>> launches;
+        for (int i = 0; i < 8; ++i) {
+            std::string file = dir / ("race-" + std::to_string(i) + ".pid");
+            launches.push_back(std::make_unique<Process>(
+                harness::Argv{pinit(), "--new-ns", "--pid-file", file, "--", "sh", "-c",
+                              "[ -s " + file + " ] && echo present || echo missing"},
+                harness::Options{.stdin_null = true}));
+        }
+        for (auto& launch : launches) {
+            EXPECT_EQ(launch->wait(kEventMs), 0) << launch->err();
+            EXPECT_EQ(launch->out(), "present\n");
+        }
+    }
 }
 
 TEST_F(PidFile, OnlyTheLauncherThatWroteTheFileRemovesIt) {
