@@ -64,8 +64,7 @@ start_target() {
   exit 1
 }
 
-declare -A ratios
-keys=()
+source bench/ratios.sh
 for ((repeat = 1; repeat <= repeats; ++repeat)); do
   for mode in "${modes[@]}"; do
     start_target "$mode"
@@ -84,16 +83,11 @@ for ((repeat = 1; repeat <= repeats; ++repeat)); do
       ::: "nsenter -t PID -a" "${nsenter[@]}" /bin/true \
       ::: "pinit --join PID" "$pinit" --join "$target" -- /bin/true)
     printf '%s\n' "$table"
-    key="pinit --join / nsenter -a, $mode (target <= 1.00x)"
-    [ -n "${ratios[$key]+set}" ] || keys+=("$key")
-    ratios[$key]+="$(awk 'NR == 4 { v = $NF; sub(/x$/, "", v); print v }' <<<"$table") "
+    keep "pinit --join / nsenter -a, $mode (target <= 1.00x)" \
+      "$(awk 'NR == 4 { v = $NF; sub(/x$/, "", v); print v }' <<<"$table")"
   done
 done
 
 echo
 echo "== ratios over $repeats repeat(s) of $runs rounds: lowest - highest"
-for key in "${keys[@]}"; do
-  read -r -a values <<<"${ratios[$key]}"
-  mapfile -t sorted < <(printf '%s\n' "${values[@]}" | sort -g)
-  printf '%-50s %sx - %sx\n' "$key" "${sorted[0]}" "${sorted[-1]}"
-done
+print_ranges 50

@@ -101,8 +101,7 @@ rootfs_rows() {
 }
 
 # --- the figures, and their range over the repeats ----------------------------------------------
-declare -A ratios
-keys=()
+source bench/ratios.sh
 # timed MODE SECOND_REFERENCE NAME CMD... [::: NAME CMD...]...: one interleaved run, printed
 # and kept in $table.
 timed() {
@@ -117,8 +116,7 @@ record_ratio() {
   value=$(awk -v a="$2" -v b="$3" \
     'NR == a + 1 { x = $(NF - 4) } NR == b + 1 { y = $(NF - 4) }
      END { printf "%.2f\n", x / y }' <<<"$table")
-  [ -n "${ratios[$1]+set}" ] || keys+=("$1")
-  ratios[$1]+="$value "
+  keep "$1" "$value"
 }
 # record LABEL ROW COLUMN: keeps ROW's ratio (rows count from 1) to the first command (COLUMN 1)
 # or to the second reference (COLUMN 2) of the last table.
@@ -126,8 +124,7 @@ record() {
   local value
   value=$(awk -v row="$2" -v col="$3" \
     'NR == row + 1 { v = col == 1 ? $(NF - 1) : $NF; sub(/x$/, "", v); print v }' <<<"$table")
-  [ -n "${ratios[$1]+set}" ] || keys+=("$1")
-  ratios[$1]+="$value "
+  keep "$1" "$value"
 }
 
 unshare_works() {
@@ -189,11 +186,7 @@ done
 
 echo
 echo "== ratios of medians over $repeats repeat(s) of $runs rounds: lowest - highest"
-for key in "${keys[@]}"; do
-  read -r -a values <<<"${ratios[$key]}"
-  mapfile -t sorted < <(printf '%s\n' "${values[@]}" | sort -g)
-  printf '%-72s %sx - %sx\n' "$key" "${sorted[0]}" "${sorted[-1]}"
-done
+print_ranges 72
 
 # --- the system calls of one plain launch -------------------------------------------------------
 command -v strace >/dev/null || exit 0

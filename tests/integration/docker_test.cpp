@@ -100,18 +100,6 @@ protected:
     std::string name_;
 };
 
-// "PID COMMAND" lines of busybox ps inside the container: pid -> comm.
-std::map<int, std::string> processes(const std::string& ps_output) {
-    std::map<int, std::string> out;
-    std::istringstream lines(ps_output);
-    std::string header;
-    std::getline(lines, header);
-    int pid;
-    std::string comm;
-    while (lines >> pid >> comm) out[pid] = comm;
-    return out;
-}
-
 TEST_F(Docker, PinitIsPid1AndTheCommandItsChild) {
     auto result = run_container({kImage, "ps", "-o", "pid,ppid,comm"});
     ASSERT_EQ(result.code, 0) << result.err;
@@ -120,13 +108,8 @@ TEST_F(Docker, PinitIsPid1AndTheCommandItsChild) {
 }
 
 // Orphans (children of short-lived subshells) come to PID 1; none stays a zombie.
-const char* kOrphanStorm =
-    "i=0; while [ $i -lt 300 ]; do (sleep 0 &); i=$((i+1)); done; n=0; "
-    "while [ $n -lt 200 ]; do z=$(ps -o stat | grep -c Z); [ $z = 0 ] && break; "
-    "n=$((n+1)); sleep 0.05; done; echo zombies=$z";
-
 TEST_F(Docker, OrphanStormLeavesNoZombies) {
-    auto result = run_container({kImage, "sh", "-c", kOrphanStorm});
+    auto result = run_container({kImage, "sh", "-c", harness::kOrphanStormScript});
     EXPECT_EQ(result.code, 0) << result.err;
     EXPECT_EQ(result.out, "zombies=0\n");
 }
@@ -138,10 +121,12 @@ TEST_F(Docker, JoinRunsInTheContainerReapsItsOrphansAndJoinsItsCgroups) {
     std::string pid = trim(docker({"inspect", "-f", "{{.State.Pid}}", name_}).out);
     auto ps = run({harness::pinit(), "--join", pid, "--", "ps", "-o", "pid,comm"});
     ASSERT_EQ(ps.code, 0) << ps.err;
-    auto seen = processes(ps.out);
+    auto seen = harness::busybox_ps(ps.out);
     EXPECT_EQ(seen[1], "sleep") << ps.out;
     EXPECT_EQ(seen.size(), 3u) << ps.out;  // sleep, pinit, ps
-    auto storm = run({harness::pinit(), "--join", pid, "--", "sh", "-c", kOrphanStorm}, {}, 120000);
+    auto storm =
+        run({harness::pinit(), "--join", pid, "--", "sh", "-c", harness::kOrphanStormScript}, {},
+            120000);
     EXPECT_EQ(storm.code, 0) << storm.err;
     EXPECT_EQ(storm.out, "zombies=0\n");
     // Read inside, both relative to the container's cgroup namespace (if it has one).
@@ -162,8 +147,9 @@ TEST_F(Docker, PauseIsAPodsPid1ThatReapsTheSharedNamespaceAndStopsWithZero) {
     std::string pod = "container:" + name_;
     auto ps = docker({"run", "--rm", "--pid", pod, kPlainImage, "ps", "-o", "pid,comm"});
     ASSERT_EQ(ps.code, 0) << ps.err;
-    EXPECT_EQ(processes(ps.out)[1], "pinit") << ps.out;
-    auto storm = docker({"run", "--rm", "--pid", pod, kPlainImage, "sh", "-c", kOrphanStorm});
+    EXPECT_EQ(harness::busybox_ps(ps.out)[1], "pinit") << ps.out;
+    auto storm =
+        docker({"run", "--rm", "--pid", pod, kPlainImage, "sh", "-c", harness::kOrphanStormScript});
     EXPECT_EQ(storm.code, 0) << storm.err;
     EXPECT_EQ(storm.out, "zombies=0\n");
     ASSERT_EQ(docker({"stop", name_}).code, 0);
@@ -270,7 +256,7 @@ TEST_F(DockerInit, RunInitGetsPinitAsPid1) {
 }
 
 TEST_F(DockerInit, RunInitReapsForwardsAndPassesExitCodes) {
-    auto storm = run_container({"--init", kPlainImage, "sh", "-c", kOrphanStorm});
+    auto storm = run_container({"--init", kPlainImage, "sh", "-c", harness::kOrphanStormScript});
     EXPECT_EQ(storm.out, "zombies=0\n") << storm.err;
     docker({"rm", "-f", name_});
     EXPECT_EQ(run_container({"--init", kPlainImage, "sh", "-c", "exit 9"}).code, 9);

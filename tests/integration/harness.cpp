@@ -227,6 +227,35 @@ void kill_leftovers() {
     }
 }
 
+std::map<pid_t, char> processes_in_pid_ns_of(pid_t pid) {
+    std::map<pid_t, char> out;
+    std::error_code error;
+    std::string ns =
+        std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/ns/pid", error);
+    if (error) return out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (std::filesystem::read_symlink(entry.path() / "ns/pid", error).string() != ns) continue;
+        std::string stat = read_file(entry.path() / "stat");
+        size_t paren = stat.rfind(')');
+        if (paren != std::string::npos && paren + 2 < stat.size())
+            out[std::stoi(name)] = stat[paren + 2];
+    }
+    return out;
+}
+
+std::map<int, std::string> busybox_ps(const std::string& output) {
+    std::map<int, std::string> out;
+    std::istringstream lines(output);
+    std::string header;
+    std::getline(lines, header);
+    int pid;
+    std::string comm;
+    while (lines >> pid >> comm) out[pid] = comm;
+    return out;
+}
+
 bool signals_blocked(pid_t pid) {
     std::istringstream status(read_file("/proc/" + std::to_string(pid) + "/status"));
     for (std::string line; std::getline(status, line);)

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,20 @@ std::string read_file(const std::string& path);
 
 // Whether process pid blocks any signal now (SigBlk in its status): pinit does, from the start.
 bool signals_blocked(pid_t pid);
+
+// The processes of the pid namespace of process pid, seen from the host: pid -> state letter
+// (Z: zombie). Empty if pid is gone.
+std::map<pid_t, char> processes_in_pid_ns_of(pid_t pid);
+
+// A shell script (busybox sh, ps) for inside a container: 300 orphans (children of short-lived
+// subshells), then up to 10 s for every zombie in sight to be reaped; prints "zombies=N".
+inline constexpr const char* kOrphanStormScript =
+    "i=0; while [ $i -lt 300 ]; do (sleep 0 &); i=$((i+1)); done; n=0; "
+    "while [ $n -lt 200 ]; do z=$(ps -o stat | grep -c Z); [ $z = 0 ] && break; "
+    "n=$((n+1)); sleep 0.05; done; echo zombies=$z";
+
+// "PID COMMAND" lines after a header, as busybox `ps -o pid,comm` prints them: pid -> comm.
+std::map<int, std::string> busybox_ps(const std::string& output);
 
 // A throw-away directory under /tmp, removed with what it holds.
 class TempDir {

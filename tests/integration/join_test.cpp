@@ -31,22 +31,6 @@ std::string ns_of(pid_t pid, const char* kind) {
     return fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/" + kind).string();
 }
 
-// The processes of the pid namespace ns, seen from the host: pid -> state letter (Z: zombie).
-std::map<pid_t, char> processes_in(const std::string& ns) {
-    std::map<pid_t, char> out;
-    for (const auto& entry : fs::directory_iterator("/proc")) {
-        std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::error_code error;
-        if (fs::read_symlink(entry.path() / "ns/pid", error).string() != ns) continue;
-        std::string stat = harness::read_file(entry.path() / "stat");
-        size_t paren = stat.rfind(')');
-        if (paren != std::string::npos && paren + 2 < stat.size())
-            out[std::stoi(name)] = stat[paren + 2];
-    }
-    return out;
-}
-
 pid_t parent_of(pid_t pid) {
     std::string stat = harness::read_file("/proc/" + std::to_string(pid) + "/stat");
     size_t paren = stat.rfind(')');
@@ -173,7 +157,7 @@ TEST(Join, OrphansAreReapedByPinitNotLeftToTheTargetsPid1) {
     auto result =
         run({pinit(), "--join", target.pid_text(), "--", helper("orphanstorm"), "500"}, {}, 120000);
     EXPECT_EQ(result.code, 0) << result.out << result.err;
-    auto left = processes_in(target.ns("pid"));
+    auto left = harness::processes_in_pid_ns_of(target.pid());
     EXPECT_EQ(count_state(left, true), 0) << "zombies in the target";
     EXPECT_EQ(left.size(), 1u) << "only the target's PID 1 should remain";
 }
@@ -184,28 +168,30 @@ TEST(Join, KillingTheJoinerLeavesNothingRunningInside) {
     Process joined({pinit(), "--join", target.pid_text(), "--", "sh", "-c",
                     "sleep 200 & sleep 300 & echo started; wait"});
     ASSERT_TRUE(joined.wait_for_output("started", kEventMs)) << joined.err();
-    std::string ns = target.ns("pid");
-    ASSERT_GE(count_state(processes_in(ns), false), 5);  // sleep, pinit, sh, 2 sleeps
+    pid_t pid1 = target.pid();
+    ASSERT_GE(count_state(harness::processes_in_pid_ns_of(pid1), false),
+              5);  // sleep, pinit, sh, 2 sleeps
     ASSERT_EQ(kill(joined.pid(), SIGKILL), 0);
     EXPECT_EQ(joined.wait(kEventMs), killed_by(SIGKILL));
     // pinit inside ends the command and the rest, then exits: an orphan of the joiner, which
     // comes back to the test (a subreaper) as the joiner's parent, to reap.
     EXPECT_TRUE(harness::wait_until(
         [&] {
-            for (const auto& [pid, state] : processes_in(ns))
+            for (const auto& [pid, state] : harness::processes_in_pid_ns_of(pid1))
                 if (state == 'Z' && parent_of(pid) == getpid()) waitpid(pid, nullptr, 0);
-            return processes_in(ns).size() == 1;
+            return harness::processes_in_pid_ns_of(pid1).size() == 1;
         },
         kEventMs))
-        << processes_in(ns).size() << " still inside";
+        << harness::processes_in_pid_ns_of(pid1).size() << " still inside";
 }
 
 TEST(Join, TheTargetDyingEndsTheJoinWith137) {
     Target target;
     ASSERT_GT(target.pid(), 0);
     Process joined({pinit(), "--join", target.pid_text(), "--", "sleep", "300"});
-    std::string ns = target.ns("pid");
-    ASSERT_TRUE(harness::wait_until([&] { return processes_in(ns).size() == 3; }, kEventMs));
+    pid_t pid1 = target.pid();
+    ASSERT_TRUE(harness::wait_until(
+        [&] { return harness::processes_in_pid_ns_of(pid1).size() == 3; }, kEventMs));
     target.end();
     EXPECT_EQ(joined.wait(kEventMs), 137) << joined.err();
 }
@@ -253,12 +239,12 @@ TEST(Join, CannotBeCombinedWithNewNsOrTheSandboxOptions) {
 TEST(Join, RefusedJoinsNameTheNamespaceAndLeaveNothingBehind) {
     Target roots;
     ASSERT_GT(roots.pid(), 0);
-    std::string ns = roots.ns("pid");
+    pid_t pid1 = roots.pid();
     auto result = run({pinit(), "--join", roots.pid_text(), "--", "true"},
                       {.in_child = harness::become_nobody});
     EXPECT_EQ(result.code, 125);
     EXPECT_EQ(result.err, "pinit: --join " + roots.pid_text() + ": setns pid: Permission denied\n");
-    EXPECT_EQ(processes_in(ns).size(), 1u);
+    EXPECT_EQ(harness::processes_in_pid_ns_of(pid1).size(), 1u);
 
     harness::TempDir run_dir;
     chmod(run_dir.path().c_str(), 0777);

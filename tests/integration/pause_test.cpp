@@ -49,15 +49,9 @@ TEST(Pause, OnlyTermOrIntEndItWithZero) {
 }
 
 int zombies_in_pid_ns_of(pid_t pid) {
-    std::string ns = fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/pid").string();
     int zombies = 0;
-    for (const auto& entry : fs::directory_iterator("/proc")) {
-        std::error_code error;
-        if (fs::read_symlink(entry.path() / "ns/pid", error).string() != ns) continue;
-        std::string stat = harness::read_file(entry.path() / "stat");
-        size_t paren = stat.rfind(')');
-        zombies += paren != std::string::npos && stat.compare(paren, 4, ") Z ") == 0;
-    }
+    for (const auto& [member, state] : harness::processes_in_pid_ns_of(pid))
+        zombies += state == 'Z';
     return zombies;
 }
 

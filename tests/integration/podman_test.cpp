@@ -35,23 +35,6 @@ std::string trim(std::string s) {
     return s;
 }
 
-// "PID COMMAND" lines of busybox ps: pid -> comm.
-std::map<int, std::string> processes(const std::string& ps_output) {
-    std::map<int, std::string> out;
-    std::istringstream lines(ps_output);
-    std::string header;
-    std::getline(lines, header);
-    int pid;
-    std::string comm;
-    while (lines >> pid >> comm) out[pid] = comm;
-    return out;
-}
-
-const char* kOrphanStorm =
-    "i=0; while [ $i -lt 200 ]; do (sleep 0 &); i=$((i+1)); done; n=0; "
-    "while [ $n -lt 200 ]; do z=$(ps -o stat | grep -c Z); [ $z = 0 ] && break; "
-    "n=$((n+1)); sleep 0.05; done; echo zombies=$z";
-
 class Podman : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -117,9 +100,9 @@ protected:
 TEST_F(Podman, EntrypointPinitIsPid1AndPassesExitCodes) {
     auto ps = podman({"run", "--rm", kImage, "ps", "-o", "pid,comm"});
     ASSERT_EQ(ps.code, 0) << ps.err;
-    EXPECT_EQ(processes(ps.out)[1], "pinit") << ps.out;
+    EXPECT_EQ(harness::busybox_ps(ps.out)[1], "pinit") << ps.out;
     EXPECT_EQ(podman({"run", "--rm", kImage, "sh", "-c", "exit 7"}).code, 7);
-    auto storm = podman({"run", "--rm", kImage, "sh", "-c", kOrphanStorm});
+    auto storm = podman({"run", "--rm", kImage, "sh", "-c", harness::kOrphanStormScript});
     EXPECT_EQ(storm.out, "zombies=0\n") << storm.err;
 }
 
@@ -128,7 +111,7 @@ TEST_F(Podman, RunInitWithPinitAsInitPath) {
     auto ps = podman({"run", "--rm", "--init", "--init-path", harness::pinit(), kPlainImage, "ps",
                       "-o", "pid,comm"});
     ASSERT_EQ(ps.code, 0) << ps.err;
-    EXPECT_EQ(processes(ps.out)[1], "podman-init") << ps.out;
+    EXPECT_EQ(harness::busybox_ps(ps.out)[1], "podman-init") << ps.out;
     EXPECT_EQ(podman({"run", "--rm", "--init", "--init-path", harness::pinit(), kPlainImage, "sh",
                       "-c", "exit 9"})
                   .code,
@@ -152,8 +135,9 @@ TEST_F(Podman, APodWithPinitPauseAsItsInfraReapsTheAppsOrphans) {
     ASSERT_EQ(podman({"pod", "start", pod}).code, 0);
     auto ps = podman({"run", "--rm", "--pod", pod, kPlainImage, "ps", "-o", "pid,comm"});
     ASSERT_EQ(ps.code, 0) << ps.err;
-    EXPECT_EQ(processes(ps.out)[1], "pinit") << ps.out;
-    auto storm = podman({"run", "--rm", "--pod", pod, kPlainImage, "sh", "-c", kOrphanStorm});
+    EXPECT_EQ(harness::busybox_ps(ps.out)[1], "pinit") << ps.out;
+    auto storm =
+        podman({"run", "--rm", "--pod", pod, kPlainImage, "sh", "-c", harness::kOrphanStormScript});
     EXPECT_EQ(storm.code, 0) << storm.err;
     EXPECT_EQ(storm.out, "zombies=0\n");
     ASSERT_EQ(podman({"pod", "stop", "-t", "10", pod}).code, 0);
