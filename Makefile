@@ -1,9 +1,9 @@
 # Builds build/pinit with make and g++ alone; `make test` sets up and runs the CMake/CTest suite.
+# `make ARCH=aarch64` (or armhf, x86_64) builds build/ARCH/pinit, with Debian's cross compiler
+# and Debian's musl for that arch when it is not the host's.
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
-MUSL_SPECS := /usr/lib/x86_64-linux-musl/musl-gcc.specs
-CXX ?= g++
 STRIP ?= strip
 SOURCES := $(wildcard src/*.cpp)
 HEADERS := $(wildcard src/*.hpp)
@@ -12,11 +12,41 @@ include flags.mk
 # Shown by --version after " - git.", where `docker info` looks for an init's commit.
 PINIT_COMMIT ?= $(or $(shell git rev-parse --short=7 HEAD 2>/dev/null),unknown)
 
+# uname -m's names for the host; Debian's armhf machines say armv7l (or armv8l on arm64 CPUs).
+HOST_ARCH := $(patsubst armv%l,armhf,$(shell uname -m))
+ifeq ($(origin ARCH),undefined)
+  ARCH := $(HOST_ARCH)
+  PINIT := $(BUILD)/pinit
+else
+  PINIT := $(BUILD)/$(ARCH)/pinit
+endif
+ifeq ($(filter $(ARCH),$(ARCHES)),)
+  $(error ARCH=$(ARCH): pinit builds for $(ARCHES))
+endif
+GNU := $(GNU_$(ARCH))
+MUSL_SPECS := /usr/lib/$(MUSL_$(ARCH))/musl-gcc.specs
+ifeq ($(ARCH),$(HOST_ARCH))
+  CXX_INCLUDE := /usr/include/c++/VER /usr/include/$(GNU)/c++/VER
+else
+  CXX := $(GNU)-g++
+  STRIP := $(GNU)-strip
+  CXX_INCLUDE := /usr/$(GNU)/include/c++/VER /usr/$(GNU)/include/c++/VER/$(GNU)
+  ifeq ($(wildcard $(MUSL_SPECS)),)
+    $(error ARCH=$(ARCH) needs $(CXX) and Debian's musl for it: dpkg --add-architecture \
+      $(ARCH:aarch64=arm64), then apt-get install g++-$(GNU) musl-dev:$(ARCH:aarch64=arm64))
+  endif
+endif
+
 ifneq ($(wildcard $(MUSL_SPECS)),)
   GXX_VER := $(shell $(CXX) -dumpversion | cut -d. -f1)
-  LIBC_FLAGS := -specs $(MUSL_SPECS) -isystem /usr/include/c++/$(GXX_VER) \
-    -isystem /usr/include/x86_64-linux-gnu/c++/$(GXX_VER) -D'__GLIBC_PREREQ(a,b)=0'
+  LIBC_FLAGS := -specs $(MUSL_SPECS) $(addprefix -isystem ,$(subst VER,$(GXX_VER),$(CXX_INCLUDE))) \
+    -D'__GLIBC_PREREQ(a,b)=0'
   LIBC_LDFLAGS := $(LDFLAGS_MUSL)
+  # musl's own start files only, for a static non-PIE program: not the specs' Scrt1.o (PIE),
+  # nor GCC's crtbeginS/crtendS (frame and TM-clone registration pinit has no use for).
+  MUSL_LIB := $(dir $(MUSL_SPECS))
+  START_FILES := -nostartfiles $(MUSL_LIB)crt1.o $(MUSL_LIB)crti.o
+  END_FILES := $(MUSL_LIB)crtn.o
 else ifneq ($(findstring musl,$(shell $(CXX) -dumpmachine)),)
   LIBC_LDFLAGS := $(LDFLAGS_MUSL)  # musl is the compiler's own libc (Alpine)
 else
@@ -25,20 +55,21 @@ endif
 
 .PHONY: all test install clean
 .DELETE_ON_ERROR:
-all: $(BUILD)/pinit
+all: $(PINIT)
 
-$(BUILD)/pinit: $(SOURCES) $(HEADERS) Makefile flags.mk
-	@mkdir -p $(BUILD)
-	$(CXX) $(CXXFLAGS_PINIT) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(SOURCES) -o $@ $(LDFLAGS_PINIT) $(LIBC_LDFLAGS)
+$(PINIT): $(SOURCES) $(HEADERS) Makefile flags.mk tools/strip-section-headers
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_PINIT) $(CXXFLAGS_$(ARCH)) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(START_FILES) $(SOURCES) $(END_FILES) -o $@ $(LDFLAGS_PINIT) $(LIBC_LDFLAGS)
 	$(STRIP) $(STRIPFLAGS_PINIT) $@
+	tools/strip-section-headers $@
 
 # The script installs what the suite needs first (musl-tools among it), so it builds the binary
 # itself: no prerequisite here.
 test:
 	tests/setup/run-suite.sh
 
-install: $(BUILD)/pinit
-	install -D -m 0755 $(BUILD)/pinit $(DESTDIR)$(PREFIX)/bin/pinit
+install: $(PINIT)
+	install -D -m 0755 $(PINIT) $(DESTDIR)$(PREFIX)/bin/pinit
 	install -D -m 0644 pinit.1 $(DESTDIR)$(PREFIX)/share/man/man1/pinit.1
 
 clean:

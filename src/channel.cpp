@@ -82,7 +82,7 @@ int relay(pid_t inner, int signal_fd, int channel, std::optional<Message>* faile
     const unsigned self = static_cast<unsigned>(getpid());
     for (;;) {
         pollfd fds[2] = {{signal_fd, POLLIN, 0}, {channel, POLLIN, 0}};  // poll skips fd -1
-        if (poll(fds, 2, -1) < 0) continue;  // EINTR: all signals are blocked, but be safe
+        if (sys::poll(fds, 2, true) < 0) continue;  // EINTR: all signals are blocked, but be safe
         if (fds[1].revents != 0 && !hear_inner(channel, failed)) channel = -1;
         if (fds[0].revents == 0) continue;
         signalfd_siginfo infos[8];

@@ -69,7 +69,7 @@ bool parse_milliseconds(const char* text, std::uint32_t& out) {
 // "uts,net": CLONE_NEW* flags added to config.namespaces; pid and mnt are always made.
 bool parse_namespaces(const char* list, Config& config) {
     struct Name {
-        const char* name;
+        char name[7];  // in place: no pointer table
         int flag;
     };
     static constexpr Name kNamespaces[] = {{"pid", 0},

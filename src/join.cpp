@@ -23,7 +23,7 @@ namespace {
 // `pinit --new-ns` sandbox's PID 1 sits in a nested user namespace (the mount lock) that has
 // no power over its own pid namespace. Then the target's user namespace, whose capabilities
 // cover the rest.
-constexpr const char* kNames[] = {"pid", "user", "mnt", "uts", "ipc", "net", "cgroup", "time"};
+constexpr char kNames[][7] = {"pid", "user", "mnt", "uts", "ipc", "net", "cgroup", "time"};
 constexpr int kCount = sizeof kNames / sizeof kNames[0];
 
 // TARGET's pid: TARGET itself when it is all digits, else the number a pid file there holds
@@ -53,7 +53,7 @@ void join_cgroups(int proc) {
     char lines[4096] = {};
     Fd file(sys::openat(proc, "cgroup", O_RDONLY | O_CLOEXEC));
     if (!file.ok() || read(file.get(), lines, sizeof lines - 1) < 0) return;
-    bool hybrid = access("/sys/fs/cgroup/unified", F_OK) == 0;
+    bool hybrid = sys::exists("/sys/fs/cgroup/unified");
     for (char* line = lines; *line != '\0';) {  // "ID:CONTROLLERS:PATH\n"
         char* controllers = find_first(line, ':');
         char* path = controllers ? find_first(controllers + 1, ':') : nullptr;

@@ -14,6 +14,7 @@
 #include "spawn.hpp"
 #include "status.hpp"
 #include "supervisor.hpp"
+#include "sys.hpp"
 
 #ifndef PINIT_VERSION
 #define PINIT_VERSION "0.0.0-dev"
@@ -45,6 +46,26 @@ extern "C" int mbtowc(wchar_t* wc, const char* s, size_t n) {
     if (n == 0) return -1;
     *wc = static_cast<unsigned char>(*s);
     return *s != '\0';
+}
+
+// Byte loops for the few short strings and copies pinit and musl's start-up handle: musl's
+// word-at-a-time strlen, memcpy and memset are 0.7 KB on arm64. The attribute keeps gcc from
+// turning the loops back into calls.
+extern "C" [[gnu::optimize("no-tree-loop-distribute-patterns")]] size_t strlen(const char* s) {
+    size_t n = 0;
+    while (s[n] != '\0') ++n;
+    return n;
+}
+extern "C" [[gnu::optimize("no-tree-loop-distribute-patterns")]] void* memcpy(
+    void* __restrict to, const void* __restrict from, size_t n) {
+    auto* d = static_cast<unsigned char*>(to);
+    for (auto* s = static_cast<const unsigned char*>(from); n-- > 0;) *d++ = *s++;
+    return to;
+}
+extern "C" [[gnu::optimize("no-tree-loop-distribute-patterns")]] void* memset(void* to, int c,
+                                                                              size_t n) {
+    for (auto* d = static_cast<unsigned char*>(to); n-- > 0;) *d++ = static_cast<unsigned char>(c);
+    return to;
 }
 #endif
 
@@ -85,7 +106,7 @@ int run(const pinit::Config& config) {
         if (__builtin_strcmp(*listen_pid, own) == 0)
             handover.listen_pid = const_cast<char**>(listen_pid);
     }
-    if (config.pdeathsig != 0 && prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
+    if (config.pdeathsig != 0 && pinit::sys::prctl(PR_SET_PDEATHSIG, config.pdeathsig) < 0)
         log::say(log::kWarn, "set parent-death signal: %m");
     int code = config.new_ns || config.join ? namespaces::launch(config, handover)
                                             : supervisor::run(config, handover);

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 
+#include "arch.hpp"
 #include "errtext.hpp"
 #include "fd.hpp"
 #include "join.hpp"
@@ -49,9 +50,9 @@ bool has_cap_sys_admin() {
                                     const channel::Handover& handover) {
     // --join: no PDEATHSIG, which would leave the command's own children behind in the target;
     // the channel's hangup ends the command instead (supervisor), and the cascade the rest.
-    if (!config.join) (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (!config.join) (void)sys::prctl(PR_SET_PDEATHSIG, SIGKILL);
     pollfd peer = {handover.channel, POLLIN, 0};
-    if (poll(&peer, 1, 0) != 0) _exit(kExitOwnFailure);
+    if (sys::poll(&peer, 1, false) != 0) _exit(kExitOwnFailure);
     // Its own process group, so that a ^C for the launcher's group reaches it once, relayed.
     if (setpgid(0, 0) < 0) log::say(log::kWarn, "setpgid: %m");
     SetupResult result = config.join ? SetupResult{} : set_up(plan);
@@ -135,8 +136,7 @@ Plan make_plan(const Config& config) {
 // hold the launcher's own fds (the pid file's directory is the host's, outside --root).
 pid_t start_inner(const Config& config, const Plan& plan, const channel::Handover& handover,
                   std::initializer_list<int> launchers_fds) {
-    pid_t inner =
-        static_cast<pid_t>(syscall(SYS_clone, plan.flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
+    pid_t inner = arch::clone(plan.flags | SIGCHLD);
     if (inner == 0) {
         for (int fd : launchers_fds)
             if (fd >= 0) close(fd);

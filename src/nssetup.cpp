@@ -103,7 +103,7 @@ int bring_up_loopback(const Plan& plan) {
 
 // POSIX message queues of the new ipc namespace, where the system shows them.
 int mount_mqueue(const Plan& plan) {
-    if (!(plan.flags & CLONE_NEWIPC) || access("/dev/mqueue", F_OK) != 0) return 0;
+    if (!(plan.flags & CLONE_NEWIPC) || !sys::exists("/dev/mqueue")) return 0;
     return mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
 }
 

@@ -114,10 +114,10 @@ int mount_volume(int root, const Mount& volume, bool create) {
 }
 
 // /dev: the host's nodes bound in (mknod is refused in a user namespace; binds are not).
-constexpr const char* kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-constexpr const char* kDevLinks[][2] = {
-    {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
-    {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"}};
+constexpr char kDevices[][8] = {"null", "zero", "full", "random", "urandom", "tty"};
+constexpr char kDevLinks[][2][16] = {{"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},
+                                     {"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
+                                     {"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"}};
 
 // dev is pinit's own new tmpfs: names in it are mounted onto by path below its fd.
 int fill_dev(int dev, bool gid5_is_mapped) {

@@ -1,31 +1,21 @@
 #include "sigstate.hpp"
 
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#include <csignal>
+#include "arch.hpp"
 
 namespace pinit::sigstate {
 
-namespace {
-// struct sigaction as the kernel takes it (x86_64); no handler, so no SA_RESTORER is needed.
-struct KernelSigaction {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)();
-    signals::Mask mask;
-};
-}  // namespace
+static_assert(sizeof(signals::Mask) == arch::kSigsetBytes);
 
 int set_mask(signals::Mask mask, signals::Mask* old) {
     return static_cast<int>(syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, old, sizeof mask));
 }
 
 int set_ignored(int sig, bool ignored, bool* was_ignored) {
-    KernelSigaction action = {ignored ? SIG_IGN : SIG_DFL, 0, nullptr, 0};
-    KernelSigaction old = {};
-    int rc = static_cast<int>(syscall(SYS_rt_sigaction, sig, &action, &old, sizeof(signals::Mask)));
+    arch::KernelSigaction action = {ignored ? SIG_IGN : SIG_DFL, 0, nullptr, {}};
+    arch::KernelSigaction old = {};
+    int rc = static_cast<int>(syscall(SYS_rt_sigaction, sig, &action, &old, arch::kSigsetBytes));
     if (rc == 0 && was_ignored != nullptr) *was_ignored = old.handler == SIG_IGN;
     return rc;
 }

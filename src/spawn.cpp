@@ -20,7 +20,7 @@ namespace {
 // execve, and on ENOENT for a file that exists (its #! interpreter is missing) kBadInterpreter.
 void exec_file(const char* path, char* const argv[]) {
     execve(path, argv, environ);
-    if (errno == ENOENT && access(path, F_OK) == 0) errno = kBadInterpreter;
+    if (errno == ENOENT && sys::exists(path)) errno = kBadInterpreter;
 }
 
 // execvp's search as musl does it, on the stack and with execve alone (vfork-safe): a name with a
@@ -80,7 +80,7 @@ char g_listen_pid[32];
     // SIGTTOU is still blocked here, so tcsetpgrp from the new (background) group succeeds.
     if (setup.terminal_is_ours) (void)sys::tcsetpgrp(STDIN_FILENO, getpid());
     if (setup.caller_ignored_chld) (void)sigstate::set_ignored(SIGCHLD, true, nullptr);
-    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    (void)sys::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != setup.parent) _exit(kExitOwnFailure);  // pinit died before the prctl
     (void)sigstate::set_mask(setup.caller_mask, nullptr);
     exec_in_path(argv);

@@ -15,7 +15,7 @@ namespace {
 // bwrap's order and names; it leaves out the user namespace, and so does pinit.
 constexpr struct {
     int flag;
-    const char* name;
+    char name[7];  // in place: no pointer table
 } kNamespaces[] = {{CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWNS, "mnt"},
                    {CLONE_NEWNET, "net"},       {CLONE_NEWPID, "pid"}, {CLONE_NEWUTS, "uts"}};
 

@@ -27,7 +27,7 @@ namespace {
 // Not PID 1 (`docker run --pid host`, under a supervisor): orphans of the command's tree would
 // go to some other reaper, so claim them. tini asks for -s and warns instead (tini#141).
 void become_subreaper() {
-    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+    if (sys::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         log::say(log::kWarn, "cannot become a subreaper (%m); orphans go to the real init");
 }
 
@@ -77,7 +77,7 @@ private:
     // --new-ns PID 1: waits for signals or a message from the launcher; true if signals wait.
     bool wait_for_input() {
         pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {channel_, POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) return false;
+        if (sys::poll(fds, 2, true) < 0) return false;
         if (fds[1].revents != 0) {
             std::optional<channel::Message> answer = channel::receive(channel_);
             if (!answer) {  // the launcher is gone (PDEATHSIG follows) or garbled
