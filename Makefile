@@ -53,13 +53,13 @@ else
   $(warning musl-tools not installed: building against static glibc (much larger binary))
 endif
 
-.PHONY: all test install clean
+.PHONY: all test install clean dist FORCE
 .DELETE_ON_ERROR:
 all: $(PINIT)
 
 $(PINIT): $(SOURCES) $(HEADERS) Makefile flags.mk tools/strip-section-headers
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS_PINIT) $(CXXFLAGS_$(ARCH)) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(START_FILES) $(SOURCES) $(END_FILES) -o $@ $(LDFLAGS_PINIT) $(LIBC_LDFLAGS)
+	$(CXX) $(CXXFLAGS_PINIT) $(CXXFLAGS_$(ARCH)) -DPINIT_VERSION='"$(PINIT_VERSION)"' -DPINIT_COMMIT='"$(PINIT_COMMIT)"' $(LIBC_FLAGS) $(START_FILES) $(SOURCES) $(END_FILES) -o $@ $(LDFLAGS_PINIT) $(LIBC_LDFLAGS) -Wl,-Map=$@.map
 	$(STRIP) $(STRIPFLAGS_PINIT) $@
 	tools/strip-section-headers $@
 
@@ -72,5 +72,21 @@ install: $(PINIT)
 	install -D -m 0755 $(PINIT) $(DESTDIR)$(PREFIX)/bin/pinit
 	install -D -m 0644 pinit.1 $(DESTDIR)$(PREFIX)/share/man/man1/pinit.1
 
+# The release, the same bytes from every clean build of a commit: each arch's binary, their
+# SHA256SUMS and the source tarball (git archive: file times are the commit's).
+DIST := dist
+DIST_FILES := $(foreach a,$(ARCHES),pinit-$(PINIT_VERSION)-$(a)) pinit-$(PINIT_VERSION).tar.gz
+dist: $(addprefix $(DIST)/,$(DIST_FILES))
+	cd $(DIST) && sha256sum $(DIST_FILES) >SHA256SUMS
+
+$(DIST)/pinit-$(PINIT_VERSION)-%: FORCE
+	$(MAKE) ARCH=$*
+	install -D -m 0755 $(BUILD)/$*/pinit $@
+
+$(DIST)/pinit-$(PINIT_VERSION).tar.gz: FORCE
+	@mkdir -p $(@D)
+	@git diff --quiet HEAD || { echo "make dist: uncommitted changes; the tarball is HEAD" >&2; exit 1; }
+	git archive --format=tar.gz --prefix=pinit-$(PINIT_VERSION)/ -o $@ HEAD
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(DIST)
