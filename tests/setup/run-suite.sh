@@ -11,7 +11,8 @@ cd "$(dirname "$0")/../.."
 packages=(g++ make cmake libgtest-dev musl-tools util-linux procps busybox-static
   clang libclang-rt-14-dev docker.io debootstrap ca-certificates
   build-essential dpkg-dev debhelper lintian rpm mandoc man-db cpio iproute2 slirp4netns
-  systemd bubblewrap podman runc)
+  systemd bubblewrap podman runc
+  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf musl-dev:arm64 musl-dev:armhf qemu-user-static)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
@@ -22,6 +23,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "run-suite: missing packages: ${missing[*]} (run as root to install them)" >&2
     exit 2
   fi
+  # The cross builds take Debian's musl for arm64 and armhf (musl-dev is Multi-Arch: same).
+  for arch in arm64 armhf; do
+    dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch"
+  done
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
@@ -69,7 +74,7 @@ fi
 
 # Every packaging tool is installed now: a missing one must fail its test, not skip it.
 export PINIT_PACKAGING_REQUIRED=1
-cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPINIT_CROSS_REQUIRED=ON
 cmake --build build/cmake -j2
 cd build/cmake
 ctest --output-on-failure -j2
