@@ -53,7 +53,7 @@ else
   $(warning musl-tools not installed: building against static glibc (much larger binary))
 endif
 
-.PHONY: all test install clean dist FORCE
+.PHONY: all test install packaging clean dist FORCE
 .DELETE_ON_ERROR:
 all: $(PINIT)
 
@@ -87,6 +87,19 @@ $(DIST)/pinit-$(PINIT_VERSION).tar.gz: FORCE
 	@mkdir -p $(@D)
 	@git diff --quiet HEAD || { echo "make dist: uncommitted changes; the tarball is HEAD" >&2; exit 1; }
 	git archive --format=tar.gz --prefix=pinit-$(PINIT_VERSION)/ -o $@ HEAD
+
+# The packaging files with flags.mk's version for @VERSION@, under build/packaging:
+# rpm/pinit.spec, alpine/APKBUILD and a complete debian/ (packaging/debian with its changelog
+# made). Made afresh each time, so nothing of an older tree stays.
+PACKAGING := $(BUILD)/packaging
+PACKAGING_TEMPLATES := rpm/pinit.spec alpine/APKBUILD debian/changelog
+packaging:
+	rm -rf $(PACKAGING)
+	mkdir -p $(PACKAGING)/rpm $(PACKAGING)/alpine
+	cp -r packaging/debian $(PACKAGING)/debian
+	rm $(PACKAGING)/debian/changelog.in
+	set -e; for f in $(PACKAGING_TEMPLATES); do \
+	  sed 's/@VERSION@/$(PINIT_VERSION)/g' packaging/$$f.in >$(PACKAGING)/$$f; done
 
 clean:
 	rm -rf $(BUILD) $(DIST)

@@ -252,7 +252,7 @@ TEST_F(DockerInit, RunInitGetsPinitAsPid1) {
         {"--init", kPlainImage, "sh", "-c", "ps -o pid,comm; /sbin/docker-init --version"});
     ASSERT_EQ(result.code, 0) << result.err;
     EXPECT_NE(result.out.find("    1 docker-init"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("pinit 0.1.0"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("pinit " PINIT_VERSION " "), std::string::npos) << result.out;
 }
 
 TEST_F(DockerInit, RunInitReapsForwardsAndPassesExitCodes) {

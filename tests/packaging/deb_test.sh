@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the .deb from a copy of the tree with packaging/debian as debian/, lints it, unpacks
-# it and runs the packaged pinit. Exit 77 if the Debian build tools are missing.
+# Builds the .deb from a copy of the tree with `make packaging`'s build/packaging/debian as
+# debian/, lints it, unpacks it and runs the packaged pinit. Exit 77 if the Debian build tools
+# are missing.
 # Usage: deb_test.sh REPO_ROOT
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,17 +15,20 @@ command -v lintian >/dev/null || skip "lintian not installed (apt-get install li
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pinit-deb.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 version=$(pinit_version "$root")
-debversion=$(dpkg-parsechangelog -l "$root/packaging/debian/changelog" -S Version)
-[ "${debversion%-*}" = "$version" ] ||
-    fail "packaging/debian/changelog is $debversion but flags.mk builds $version"
 arch=$(dpkg --print-architecture)
-deb=$tmp/pinit_${debversion}_${arch}.deb
 
 src=$tmp/pinit-$version
 copy_tree "$root" "$src"
-cp -r "$root/packaging/debian" "$src/debian"
-chmod 0755 "$src/debian/rules"
 cd "$src"
+echo "== make packaging"
+make -s --no-print-directory packaging
+render_check build/packaging
+debversion=$(dpkg-parsechangelog -l build/packaging/debian/changelog -S Version)
+[ "${debversion%-*}" = "$version" ] ||
+    fail "make packaging wrote debian/changelog for $debversion but flags.mk builds $version"
+cp -r build/packaging/debian debian
+chmod 0755 debian/rules
+deb=$tmp/pinit_${debversion}_${arch}.deb
 if ! unmet=$(dpkg-checkbuilddeps 2>&1); then
     skip "unmet build dependencies: ${unmet##*: }"
 fi

@@ -20,6 +20,14 @@ pinit_version() {
     sed -n 's/^PINIT_VERSION *:= *\([^ ]*\).*/\1/p' "$1/flags.mk"
 }
 
+# render_check DIR: `make packaging` left no @NAME@ of the templates in DIR unfilled.
+render_check() {
+    local left
+    if left=$(grep -rlE '@[A-Z_]+@' "$1"); then
+        fail "make packaging left placeholders in: ${left//$'\n'/ }"
+    fi
+}
+
 # copy_tree SRC DEST: the source tree without build output, .git or a stray debian/:
 # the files git knows plus untracked ones it does not ignore; a plain copy without git.
 copy_tree() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the .rpm with rpmbuild -bb --nodeps from a pinit-VERSION.tar.gz of the working tree,
-# checks its file list, unpacks it and runs the packaged pinit. Exit 77 if rpmbuild is missing.
+# Builds the .rpm with rpmbuild -bb --nodeps and `make packaging`'s pinit.spec from a
+# pinit-VERSION.tar.gz of the working tree, checks its file list, unpacks it and runs the
+# packaged pinit. Exit 77 if rpmbuild is missing.
 # Usage: rpm_test.sh REPO_ROOT
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,12 +15,18 @@ command -v cpio >/dev/null || skip "cpio not installed (apt-get install cpio)"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pinit-rpm.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 version=$(pinit_version "$root")
-spec=$root/packaging/rpm/pinit.spec
-specversion=$(sed -n 's/^Version: *//p' "$spec")
-[ "$specversion" = "$version" ] || fail "pinit.spec is $specversion but flags.mk builds $version"
 
 # What `git archive --prefix=pinit-VERSION/ HEAD` would hold, taken from the working tree.
 copy_tree "$root" "$tmp/pinit-$version"
+echo "== make packaging"
+make -s --no-print-directory -C "$tmp/pinit-$version" packaging
+render_check "$tmp/pinit-$version/build/packaging"
+spec=$tmp/pinit.spec
+mv "$tmp/pinit-$version/build/packaging/rpm/pinit.spec" "$spec"
+rm -rf "$tmp/pinit-$version/build"
+specversion=$(sed -n 's/^Version: *//p' "$spec")
+[ "$specversion" = "$version" ] ||
+    fail "make packaging wrote pinit.spec for $specversion but flags.mk builds $version"
 mkdir -p "$tmp/SOURCES"
 tar -C "$tmp" -czf "$tmp/SOURCES/pinit-$version.tar.gz" "pinit-$version"
 rm -rf "$tmp/pinit-$version"
