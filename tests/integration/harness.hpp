@@ -15,7 +15,8 @@
 
 namespace harness {
 
-std::string pinit();                   // the binary under test ($PINIT_TEST_BIN overrides)
+std::string pinit();  // the binary under test ($PINIT_TEST_BIN overrides)
+bool emulated();      // that binary is another arch's (its ELF machine), so qemu-user runs it
 std::string helper(const char* name);  // a program from tests/helpers
 
 using Argv = std::vector<std::string>;

@@ -48,6 +48,9 @@ TEST_P(Signals, EveryCatchableSignalIsForwardedToTheChild) {
     Recorded child(pinit_argv({}));
     for (int sig = 1; sig <= 31; ++sig) {
         if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == kExitSignal) continue;
+        // A kill(2)ed ILL, BUS, FPE or SEGV can crash qemu-user itself, whatever it runs.
+        bool fault = sig == SIGILL || sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV;
+        if (harness::emulated() && fault) continue;
         child.send(sig);
         EXPECT_TRUE(child.got(sig)) << "signal " << sig << " not forwarded; got:" << child.out();
     }

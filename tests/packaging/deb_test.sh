@@ -11,13 +11,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 root=$(cd "${1:?usage: deb_test.sh REPO_ROOT [DEB_ARCH]}" && pwd)
 
-# run-suite.sh installs the packaging tools, not cross compilers, foreign musl-dev or qemu: a
-# cross build without them is skipped even with PINIT_PACKAGING_REQUIRED=1.
-skip_cross() {
-    echo "SKIP: $*"
-    exit 77
-}
-
 command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage not installed (apt-get install dpkg-dev)"
 command -v dh >/dev/null || skip "debhelper not installed (apt-get install debhelper)"
 command -v lintian >/dev/null || skip "lintian not installed (apt-get install lintian)"
@@ -38,10 +31,10 @@ if [ "$arch" != "$build_arch" ]; then
     cross=(-a "$arch")
     gnu=$(dpkg-architecture -a "$arch" -q DEB_HOST_GNU_TYPE 2>/dev/null)
     command -v "$gnu-g++" >/dev/null ||
-        skip_cross "no $gnu-g++ for the $arch cross build (apt-get install g++-$gnu)"
+        skip "no $gnu-g++ for the $arch cross build (apt-get install g++-$gnu)"
     if ! grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$qemu" 2>/dev/null; then
         command -v "qemu-$qemu-static" >/dev/null ||
-            skip_cross "cannot run $arch binaries: no qemu-$qemu binfmt_misc entry nor qemu-$qemu-static (apt-get install qemu-user-static)"
+            skip "cannot run $arch binaries: no qemu-$qemu binfmt_misc entry nor qemu-$qemu-static (apt-get install qemu-user-static)"
         run=("qemu-$qemu-static")
     fi
 fi
@@ -63,7 +56,7 @@ cp -r build/packaging/debian debian
 chmod 0755 debian/rules
 deb=$tmp/pinit_${debversion}_${arch}.deb
 if ! unmet=$(dpkg-checkbuilddeps "${cross[@]}" 2>&1); then
-    [ ${#cross[@]} -eq 0 ] || skip_cross "unmet build dependencies for $arch: ${unmet##*: }"
+    [ ${#cross[@]} -eq 0 ] || skip "unmet build dependencies for $arch: ${unmet##*: }"
     skip "unmet build dependencies: ${unmet##*: }"
 fi
 

@@ -32,6 +32,20 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
+# The arm64 and armhf binaries run under qemu-user through binfmt_misc, with the entries of
+# qemu-user-static (its postinst registers them where systemd runs; here too where it does not).
+# Their F flag has the kernel open the interpreter once, so it also runs inside containers.
+binfmt=/proc/sys/fs/binfmt_misc
+for qemu in qemu-aarch64 qemu-arm; do
+  [ -e "$binfmt/$qemu" ] && continue
+  if [ "$(id -u)" != 0 ]; then
+    echo "run-suite: $qemu is not registered in binfmt_misc (run as root to register it)" >&2
+    exit 2
+  fi
+  mountpoint -q "$binfmt" || mount -t binfmt_misc binfmt_misc "$binfmt"
+  grep -v '^#' "/usr/lib/binfmt.d/$qemu.conf" >"$binfmt/register"
+done
+
 # After the install: with musl-tools present, make links the shipping musl binary, which is
 # also the init the dockerd below hands to `docker run --init`.
 make
