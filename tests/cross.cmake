@@ -33,7 +33,7 @@ set(qemu_cannot
   ChildState.ArgvAndEnvironmentArriveByteExact Modes/BothModes.ChildGetsTheClosedStandardFdsPinitGot/*
   Modes/Signals.RewriteForwardsFromAsToAndZeroDrops/*
   # Docker and podman run the host's binary.
-  Docker.* Podman.*)
+  Docker* Podman*)
 list(JOIN qemu_cannot ":" qemu_skip)
 set(qemu_skip "-${qemu_skip}")
 
